@@ -1,6 +1,7 @@
 package org.distill4j.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Set;
 public final class SegConfig {
   /** The top-level keys PaddleSeg (and distill4j's {@code distill} section) understand. */
   public static final Set<String> KNOWN_TOP_LEVEL_KEYS =
-      java.util.Collections.unmodifiableSet(
+      Collections.unmodifiableSet(
           new LinkedHashSet<>(
               List.of(
                   "batch_size",
