@@ -1,0 +1,235 @@
+package org.distill4j.models.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.distill4j.models.TapHub;
+import org.distill4j.models.TappedBlock;
+
+/**
+ * Conv + batch norm + optional ReLU, the unit every PaddleSeg layer here is made of:
+ *
+ * <ul>
+ *   <li>ResNet_vd's {@code ConvBNLayer}: no conv bias, padding (k-1)/2 or the dilation, optional
+ *       "vd" 2x2 average pool (stride 2, ceil mode, padded cells not counted) before the conv;
+ *   <li>{@code ConvBNReLU} ({@link #convBnRelu}): conv with bias (Paddle's default) + BN + ReLU;
+ *   <li>{@code ConvBN}: conv with bias + BN, no activation (the depthwise half of {@link
+ *       SeparableConvBNReLU}).
+ * </ul>
+ *
+ * <p>Batch norm as in Paddle: running statistics updated as 0.9 old + 0.1 batch (DJL momentum 0.9),
+ * epsilon 1e-5, gamma 1 and beta 0 at init.
+ */
+public final class ConvBNLayer extends TappedBlock {
+  private static final Shape VD_POOL = new Shape(2, 2);
+  private static final float BN_MOMENTUM = 0.9f;
+
+  private final int outChannels;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final int dilation;
+  private final boolean relu;
+  private final boolean vdPool;
+  private final Conv2d conv;
+  private final BatchNorm bn;
+
+  private ConvBNLayer(Builder b) {
+    super(b.taps, b.path, true);
+    if (b.dilation != 1 && b.kernel != 3 && b.padding < 0) {
+      throw new IllegalArgumentException("a dilated ConvBNLayer needs kernel 3 (" + b.path + ")");
+    }
+    this.outChannels = b.outChannels;
+    this.kernel = b.kernel;
+    this.stride = b.stride;
+    this.dilation = b.dilation;
+    this.padding = b.padding >= 0 ? b.padding : (b.dilation == 1 ? (b.kernel - 1) / 2 : b.dilation);
+    this.relu = b.relu;
+    this.vdPool = b.vdPool;
+    this.conv =
+        addPlain(
+            "conv",
+            PaddleConv.conv2d(
+                b.inChannels, outChannels, kernel, stride, padding, dilation, b.groups, b.bias));
+    this.bn =
+        addPlain(
+            "batch_norm", BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(1e-5f).build());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** PaddleSeg's {@code ConvBNReLU}: conv with bias, padding (k-1)/2 ("same" for odd k). */
+  public static ConvBNLayer convBnRelu(
+      TapHub taps, String path, int inChannels, int outChannels, int kernel) {
+    return builder()
+        .setTaps(taps, path)
+        .setChannels(inChannels, outChannels)
+        .setKernel(kernel)
+        .optBias(true)
+        .optRelu(true)
+        .build();
+  }
+
+  @Override
+  protected NDList forwardBlock(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    if (vdPool) {
+      x = Pool.avgPool2d(x, VD_POOL, VD_POOL, new Shape(0, 0), true, false);
+    }
+    x = run(conv, ps, x, training, params);
+    Shape s = x.getShape();
+    if (training && s.get(0) * s.get(2) * s.get(3) == 1) {
+      x = singleValueBatchNorm(ps, x);
+    } else {
+      x = run(bn, ps, x, training, params);
+    }
+    if (relu) {
+      x = Activation.relu(x);
+    }
+    return new NDList(x);
+  }
+
+  /**
+   * Batch norm in training when each channel has one value (batch 1 through the ASPP's image
+   * pooling). PyTorch refuses this case; Paddle computes it: the batch variance is 0, the
+   * normalised value is exactly 0, so the output is beta, no gradient reaches the input or gamma,
+   * and the running statistics move to 0.9 old + 0.1 batch (mean x, variance 0).
+   */
+  private NDArray singleValueBatchNorm(ParameterStore ps, NDArray x) {
+    PairList<String, Parameter> p = bn.getDirectParameters();
+    NDArray gamma = ps.getValue(p.get("gamma"), x.getDevice(), true);
+    NDArray beta = ps.getValue(p.get("beta"), x.getDevice(), true);
+    NDArray runningMean = ps.getValue(p.get("runningMean"), x.getDevice(), true);
+    NDArray runningVar = ps.getValue(p.get("runningVar"), x.getDevice(), true);
+    Shape perChannel = new Shape(1, outChannels, 1, 1);
+    NDArray centred = x.sub(x); // exactly zero, and carries the zero gradient
+    NDArray out = centred.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+    NDArray batchValue = x.stopGradient().reshape(outChannels);
+    runningMean.muli(BN_MOMENTUM).addi(batchValue.mul(1 - BN_MOMENTUM));
+    runningVar.muli(BN_MOMENTUM);
+    return out;
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {outputShape(inputShapes[0])};
+  }
+
+  private Shape poolShape(Shape in) {
+    if (!vdPool) {
+      return in;
+    }
+    return new Shape(
+        in.get(0),
+        in.get(1),
+        PaddleConv.ceilPoolSize(in.get(2), 2, 2, 0),
+        PaddleConv.ceilPoolSize(in.get(3), 2, 2, 0));
+  }
+
+  private Shape outputShape(Shape in) {
+    Shape p = poolShape(in);
+    return new Shape(
+        p.get(0),
+        outChannels,
+        PaddleConv.outSize(p.get(2), kernel, stride, padding, dilation),
+        PaddleConv.outSize(p.get(3), kernel, stride, padding, dilation));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape p = poolShape(inputShapes[0]);
+    conv.initialize(manager, dataType, p);
+    bn.initialize(manager, dataType, outputShape(inputShapes[0]));
+  }
+
+  /** Builds a {@link ConvBNLayer}; defaults: stride 1, dilation 1, no bias, no ReLU, no pool. */
+  public static final class Builder {
+    private TapHub taps;
+    private String path;
+    private int inChannels;
+    private int outChannels;
+    private int kernel;
+    private int stride = 1;
+    private int padding = -1;
+    private int dilation = 1;
+    private int groups = 1;
+    private boolean bias;
+    private boolean relu;
+    private boolean vdPool;
+
+    private Builder() {}
+
+    public Builder setTaps(TapHub taps, String path) {
+      this.taps = taps;
+      this.path = path;
+      return this;
+    }
+
+    public Builder setChannels(int inChannels, int outChannels) {
+      this.inChannels = inChannels;
+      this.outChannels = outChannels;
+      return this;
+    }
+
+    public Builder setKernel(int kernel) {
+      this.kernel = kernel;
+      return this;
+    }
+
+    public Builder optStride(int stride) {
+      this.stride = stride;
+      return this;
+    }
+
+    /** Explicit padding; by default (k-1)/2, or the dilation when dilated. */
+    public Builder optPadding(int padding) {
+      this.padding = padding;
+      return this;
+    }
+
+    public Builder optDilation(int dilation) {
+      this.dilation = dilation;
+      return this;
+    }
+
+    public Builder optGroups(int groups) {
+      this.groups = groups;
+      return this;
+    }
+
+    public Builder optBias(boolean bias) {
+      this.bias = bias;
+      return this;
+    }
+
+    public Builder optRelu(boolean relu) {
+      this.relu = relu;
+      return this;
+    }
+
+    /** ResNet-D's 2x2 stride-2 average pool (ceil mode, exclusive) before the conv. */
+    public Builder optVdPool(boolean vdPool) {
+      this.vdPool = vdPool;
+      return this;
+    }
+
+    public ConvBNLayer build() {
+      if (taps == null || path == null || inChannels <= 0 || outChannels <= 0 || kernel <= 0) {
+        throw new IllegalStateException("ConvBNLayer needs taps, path, channels and kernel");
+      }
+      return new ConvBNLayer(this);
+    }
+  }
+}
