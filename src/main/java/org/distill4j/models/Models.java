@@ -129,7 +129,7 @@ public final class Models {
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw c.error("multi_grid", e.getMessage());
+      throw c.error("multi_grid", withoutKey("multi_grid", e.getMessage()));
     }
   }
 
@@ -155,8 +155,13 @@ public final class Models {
     try {
       setter.run();
     } catch (IllegalArgumentException e) {
-      throw c.error(key, e.getMessage());
+      throw c.error(key, withoutKey(key, e.getMessage()));
     }
+  }
+
+  /** Builder messages start with the key name, which the located error already shows. */
+  private static String withoutKey(String key, String message) {
+    return message.startsWith(key + " ") ? message.substring(key.length() + 1) : message;
   }
 
   private static void checkKeys(ConfigMap c, Set<String> known) {

@@ -81,6 +81,31 @@ public final class ConvBNLayer extends TappedBlock {
         .build();
   }
 
+  public int kernel() {
+    return kernel;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public int padding() {
+    return padding;
+  }
+
+  public int dilation() {
+    return dilation;
+  }
+
+  public boolean hasRelu() {
+    return relu;
+  }
+
+  /** True when the ResNet-D average pool runs before the conv. */
+  public boolean hasVdPool() {
+    return vdPool;
+  }
+
   @Override
   protected NDList forwardBlock(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
