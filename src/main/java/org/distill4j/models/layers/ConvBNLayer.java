@@ -1,5 +1,6 @@
 package org.distill4j.models.layers;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,6 +33,7 @@ import org.distill4j.models.TappedBlock;
 public final class ConvBNLayer extends TappedBlock {
   private static final Shape VD_POOL = new Shape(2, 2);
   private static final float BN_MOMENTUM = 0.9f;
+  private static final float BN_EPS = 1e-5f;
 
   private final int outChannels;
   private final int kernel;
@@ -62,7 +64,7 @@ public final class ConvBNLayer extends TappedBlock {
                 b.inChannels, outChannels, kernel, stride, padding, dilation, b.groups, b.bias));
     this.bn =
         addPlain(
-            "batch_norm", BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(1e-5f).build());
+            "batch_norm", BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(BN_EPS).build());
   }
 
   public static Builder builder() {
@@ -114,12 +116,7 @@ public final class ConvBNLayer extends TappedBlock {
       x = Pool.avgPool2d(x, VD_POOL, VD_POOL, new Shape(0, 0), true, false);
     }
     x = run(conv, ps, x, training, params);
-    Shape s = x.getShape();
-    if (training && s.get(0) * s.get(2) * s.get(3) == 1) {
-      x = singleValueBatchNorm(ps, x);
-    } else {
-      x = run(bn, ps, x, training, params);
-    }
+    x = training ? trainingBatchNorm(ps, x) : run(bn, ps, x, false, params);
     if (relu) {
       x = Activation.relu(x);
     }
@@ -127,24 +124,35 @@ public final class ConvBNLayer extends TappedBlock {
   }
 
   /**
-   * Batch norm in training when each channel has one value (batch 1 through the ASPP's image
-   * pooling). PyTorch refuses this case; Paddle computes it: the batch variance is 0, the
-   * normalised value is exactly 0, so the output is beta, no gradient reaches the input or gamma,
-   * and the running statistics move to 0.9 old + 0.1 batch (mean x, variance 0).
+   * Batch norm in training with Paddle's statistics. PyTorch's kernel moves the running variance
+   * towards the unbiased batch variance, Paddle's towards the biased one (divided by n = N*H*W, not
+   * n-1); the difference matters where n is small, e.g. n = batch size in the ASPP's image pooling.
+   * From the old value v0 and PyTorch's update v1 = 0.9 v0 + 0.1 u (u unbiased), Paddle's value is
+   * v1 (n-1)/n + 0.9 v0 / n. With one value per channel (batch 1 through the image pooling) PyTorch
+   * refuses to normalise and Paddle's kernels pass the input through (y = x, statistics untouched):
+   * do the same.
    */
-  private NDArray singleValueBatchNorm(ParameterStore ps, NDArray x) {
+  private NDArray trainingBatchNorm(ParameterStore ps, NDArray x) {
+    Shape s = x.getShape();
+    long n = s.get(0) * s.get(2) * s.get(3);
+    if (n == 1) {
+      return x;
+    }
     PairList<String, Parameter> p = bn.getDirectParameters();
-    NDArray gamma = ps.getValue(p.get("gamma"), x.getDevice(), true);
-    NDArray beta = ps.getValue(p.get("beta"), x.getDevice(), true);
-    NDArray runningMean = ps.getValue(p.get("runningMean"), x.getDevice(), true);
-    NDArray runningVar = ps.getValue(p.get("runningVar"), x.getDevice(), true);
-    Shape perChannel = new Shape(1, outChannels, 1, 1);
-    NDArray centred = x.sub(x); // exactly zero, and carries the zero gradient
-    NDArray out = centred.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
-    NDArray batchValue = x.stopGradient().reshape(outChannels);
-    runningMean.muli(BN_MOMENTUM).addi(batchValue.mul(1 - BN_MOMENTUM));
-    runningVar.muli(BN_MOMENTUM);
-    return out;
+    Device device = x.getDevice();
+    NDArray gamma = ps.getValue(p.get("gamma"), device, true);
+    NDArray beta = ps.getValue(p.get("beta"), device, true);
+    NDArray runningMean = ps.getValue(p.get("runningMean"), device, true);
+    NDArray runningVar = ps.getValue(p.get("runningVar"), device, true);
+    // The kernel updates a scratch copy: autograd keeps a reference to the variance it was given
+    // and refuses a backward pass if that tensor changes afterwards.
+    NDArray scratchVar = runningVar.duplicate();
+    scratchVar.attach(x.getManager());
+    NDArray y =
+        BatchNorm.batchNorm(x, runningMean, scratchVar, gamma, beta, 1, BN_MOMENTUM, BN_EPS, true)
+            .singletonOrThrow();
+    runningVar.muli(BN_MOMENTUM / n).addi(scratchVar.mul((n - 1f) / n));
+    return y;
   }
 
   @Override
