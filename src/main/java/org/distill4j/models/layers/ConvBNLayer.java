@@ -27,8 +27,9 @@ import org.distill4j.models.TappedBlock;
  *       SeparableConvBNReLU}).
  * </ul>
  *
- * <p>Batch norm as in Paddle: running statistics updated as 0.9 old + 0.1 batch (DJL momentum 0.9),
- * epsilon 1e-5, gamma 1 and beta 0 at init.
+ * <p>Batch norm as in Paddle: running statistics updated as 0.9 old + 0.1 batch (DJL momentum 0.9)
+ * with the biased batch variance, epsilon 1e-5, gamma 1 and beta 0 at init; inference uses the
+ * running statistics.
  */
 public final class ConvBNLayer extends TappedBlock {
   private static final Shape VD_POOL = new Shape(2, 2);
