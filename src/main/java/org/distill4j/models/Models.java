@@ -1,0 +1,186 @@
+package org.distill4j.models;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.distill4j.config.ConfigMap;
+import org.distill4j.config.Registry;
+import org.distill4j.config.Suggest;
+import org.distill4j.models.backbones.ResNetVdSpec;
+import org.distill4j.models.deeplab.DeepLabV3P;
+
+/**
+ * The registries that build models and backbones from config, with PaddleSeg's keys:
+ *
+ * <pre>
+ * model:
+ *   type: DeepLabV3P
+ *   num_classes: 2
+ *   backbone: {type: ResNet50_vd, output_stride: 8, multi_grid: [1, 2, 4], pretrained: ...}
+ *   backbone_indices: [0, 3]
+ *   aspp_ratios: [1, 12, 24, 36]
+ *   aspp_out_channels: 256
+ *   align_corners: False
+ *   pretrained: null        # or our own saved weights (file or directory)
+ * </pre>
+ *
+ * A backbone {@code pretrained} URL (PaddleSeg's ImageNet weights) cannot be fetched here: it is
+ * ignored with a warning and the backbone starts from random init. A local path must hold backbone
+ * weights saved by {@link SegmentationModel#saveBackboneWeights}.
+ */
+public final class Models {
+  private static final Set<String> MODEL_KEYS =
+      Set.of(
+          "type",
+          "num_classes",
+          "backbone",
+          "backbone_indices",
+          "aspp_ratios",
+          "aspp_out_channels",
+          "align_corners",
+          "pretrained",
+          "data_format");
+  private static final Set<String> BACKBONE_KEYS =
+      Set.of("type", "output_stride", "multi_grid", "in_channels", "pretrained", "data_format");
+
+  private Models() {}
+
+  /** Segmentation models; warnings (ignored pretrained URLs) go to standard error. */
+  public static Registry<SegmentationModel> registry() {
+    return registry(msg -> System.err.println("WARNING: " + msg));
+  }
+
+  /** Segmentation models, sending warnings to {@code warnings}. */
+  public static Registry<SegmentationModel> registry(Consumer<String> warnings) {
+    Registry<BackboneSpec> backbones = backbones(warnings);
+    return new Registry<SegmentationModel>("model")
+        .register("DeepLabV3P", c -> deepLabV3P(c, backbones));
+  }
+
+  /** Backbones; warnings go to standard error. */
+  public static Registry<BackboneSpec> backbones() {
+    return backbones(msg -> System.err.println("WARNING: " + msg));
+  }
+
+  /** ResNet18_vd, ResNet34_vd, ResNet50_vd, ResNet101_vd. */
+  public static Registry<BackboneSpec> backbones(Consumer<String> warnings) {
+    Registry<BackboneSpec> r = new Registry<>("backbone");
+    for (int layers : new int[] {18, 34, 50, 101}) {
+      r.register("ResNet" + layers + "_vd", c -> resNetVd(c, layers, warnings));
+    }
+    return r;
+  }
+
+  private static SegmentationModel deepLabV3P(ConfigMap c, Registry<BackboneSpec> backbones) {
+    checkKeys(c, MODEL_KEYS);
+    checkDataFormat(c);
+    DeepLabV3P.Builder b = DeepLabV3P.builder();
+    if (c.getInt("num_classes") <= 0) {
+      throw c.error("num_classes", "must be a positive integer, got " + c.getInt("num_classes"));
+    }
+    b.setNumClasses(c.getInt("num_classes"));
+    b.setBackbone(backbones.build(c.getMap("backbone")));
+    int[] indices = c.optIntArray("backbone_indices", new int[] {0, 3});
+    if (indices.length != 2) {
+      throw c.error(
+          "backbone_indices",
+          "needs 2 values (low-level feature for the decoder, high-level for the ASPP), got "
+              + Arrays.toString(indices));
+    }
+    apply(c, "backbone_indices", () -> b.optBackboneIndices(indices[0], indices[1]));
+    int[] ratios = c.optIntArray("aspp_ratios", new int[] {1, 6, 12, 18});
+    apply(c, "aspp_ratios", () -> b.optAsppRatios(ratios));
+    int asppChannels = c.optInt("aspp_out_channels", 256);
+    apply(c, "aspp_out_channels", () -> b.optAsppOutChannels(asppChannels));
+    b.optAlignCorners(c.optBoolean("align_corners", false));
+    if (c.has("pretrained")) {
+      b.optPretrained(localWeights(c, "pretrained"));
+    }
+    return b.build();
+  }
+
+  private static BackboneSpec resNetVd(ConfigMap c, int layers, Consumer<String> warnings) {
+    checkKeys(c, BACKBONE_KEYS);
+    checkDataFormat(c);
+    ResNetVdSpec.Builder b = ResNetVdSpec.builder(layers);
+    int os = c.optInt("output_stride", 8);
+    apply(c, "output_stride", () -> b.optOutputStride(os));
+    int[] grid = c.optIntArray("multi_grid", new int[] {1, 1, 1});
+    apply(c, "multi_grid", () -> b.optMultiGrid(grid));
+    int in = c.optInt("in_channels", 3);
+    apply(c, "in_channels", () -> b.optInChannels(in));
+    if (c.has("pretrained")) {
+      String value = c.getString("pretrained");
+      if (isUrl(value)) {
+        warnings.accept(
+            c.file()
+                + ": "
+                + c.childPath("pretrained")
+                + ": ignored: cannot download "
+                + value
+                + "; starting from random init");
+      } else {
+        b.optPretrained(localWeights(c, "pretrained"));
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("multi_grid", withoutKey("multi_grid", e.getMessage()));
+    }
+  }
+
+  private static boolean isUrl(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    return v.startsWith("http://") || v.startsWith("https://") || v.startsWith("ftp://");
+  }
+
+  private static Path localWeights(ConfigMap c, String key) {
+    String value = c.getString(key);
+    if (isUrl(value)) {
+      throw c.error(key, "cannot download " + value + "; give a local file saved by distill4j");
+    }
+    Path p = Path.of(value);
+    if (!Files.exists(p)) {
+      throw c.error(key, "no such file or directory: " + p.toAbsolutePath());
+    }
+    return p;
+  }
+
+  /** Turns a builder's IllegalArgumentException into a located ConfigException. */
+  private static void apply(ConfigMap c, String key, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      throw c.error(key, withoutKey(key, e.getMessage()));
+    }
+  }
+
+  /** Builder messages start with the key name, which the located error already shows. */
+  private static String withoutKey(String key, String message) {
+    return message.startsWith(key + " ") ? message.substring(key.length() + 1) : message;
+  }
+
+  private static void checkKeys(ConfigMap c, Set<String> known) {
+    for (String k : c.unknownKeys(known)) {
+      String near = Suggest.closest(k, known);
+      throw c.error(
+          k,
+          "unknown key for "
+              + c.optString("type", "this component")
+              + (near == null ? "" : " (did you mean '" + near + "'?)")
+              + "; known: "
+              + String.join(", ", known.stream().sorted().toList()));
+    }
+  }
+
+  private static void checkDataFormat(ConfigMap c) {
+    String f = c.optString("data_format", "NCHW");
+    if (!f.equals("NCHW")) {
+      throw c.error("data_format", "only NCHW is supported, got '" + f + "'");
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package org.distill4j.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A segmentation network as the rest of distill4j uses it: the DJL {@link Block}, its name and
+ * classes, its tap paths (named intermediate tensors for distillation), initialisation, and weights
+ * files. Built from config through {@link Models#registry()}.
+ *
+ * <p>The block's forward takes an N x C x H x W float batch and returns an NDList with one logit
+ * tensor N x num_classes x H x W, in training and inference alike.
+ *
+ * <p>Taps: attach a {@link TapRecorder} with {@link #record(TapRecorder)} (or {@link
+ * #attachRecorder}), run forward passes, read the tensors. Paths are checked when the recorder is
+ * attached; PaddleSeg's own sublayer names are accepted as aliases.
+ */
+public final class SegmentationModel {
+  private static final String MODEL_KIND = "model";
+  private static final String BACKBONE_KIND = "backbone";
+
+  private final String name;
+  private final Supplier<? extends SegmentationNet> factory;
+  private final SegmentationNet net;
+  private final BackboneSpec backboneSpec;
+  private final Path pretrained;
+  private NDManager manager;
+  private TapRecorder attached;
+
+  /**
+   * @param name e.g. {@code DeepLabV3P-ResNet50_vd}
+   * @param factory builds the network; called once here and again for each weights load
+   * @param backboneSpec the backbone's settings (name, pretrained backbone weights)
+   * @param pretrained our saved weights of the whole model, or null
+   */
+  public SegmentationModel(
+      String name,
+      Supplier<? extends SegmentationNet> factory,
+      BackboneSpec backboneSpec,
+      Path pretrained) {
+    this.name = name;
+    this.factory = factory;
+    this.net = factory.get();
+    this.backboneSpec = backboneSpec;
+    this.pretrained = pretrained;
+  }
+
+  public Block block() {
+    return net.block();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int numClasses() {
+    return net.numClasses();
+  }
+
+  public boolean alignCorners() {
+    return net.alignCorners();
+  }
+
+  public BackboneSpec backboneSpec() {
+    return backboneSpec;
+  }
+
+  /** The model-level {@code pretrained} weights; {@link #initialize} loads them. */
+  public Optional<Path> pretrainedPath() {
+    return Optional.ofNullable(pretrained);
+  }
+
+  /** Every tap path and published name, in the order a forward pass produces them. */
+  public List<String> tapPaths() {
+    return net.taps().names();
+  }
+
+  /**
+   * The canonical tap name for {@code path} (PaddleSeg spellings such as {@code backbone.bb_1_0}
+   * map to ours), or a ConfigException naming the nearest real paths.
+   */
+  public String resolveTapPath(String path) {
+    return TapPaths.resolve(path, net.taps(), name);
+  }
+
+  /** Throws a ConfigException with the nearest real paths when {@code path} is not a tap. */
+  public void checkTapPath(String path) {
+    resolveTapPath(path);
+  }
+
+  /**
+   * Makes {@code recorder} receive this model's taps until {@link #detachRecorder()}; replaces any
+   * recorder attached before. Every requested name is checked first.
+   */
+  public void attachRecorder(TapRecorder recorder) {
+    Map<String, List<String>> routes = new LinkedHashMap<>();
+    for (String requested : recorder.requested()) {
+      routes.computeIfAbsent(resolveTapPath(requested), k -> new ArrayList<>()).add(requested);
+    }
+    recorder.bind(this, routes);
+    if (attached != null && attached != recorder) {
+      attached.unbind();
+    }
+    attached = recorder;
+    net.taps().attach(recorder);
+  }
+
+  public void detachRecorder() {
+    if (attached != null) {
+      attached.unbind();
+      attached = null;
+    }
+    net.taps().detach();
+  }
+
+  /** Attaches {@code recorder} for the scope of a try-with-resources block. */
+  public Recording record(TapRecorder recorder) {
+    TapRecorder previous = attached;
+    attachRecorder(recorder);
+    return () -> {
+      if (previous != null) {
+        attachRecorder(previous);
+      } else {
+        detachRecorder();
+      }
+    };
+  }
+
+  /** Detaches on close (no checked exception). */
+  public interface Recording extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  public boolean isInitialized() {
+    return manager != null;
+  }
+
+  /**
+   * Creates every parameter in {@code manager} the way Paddle does when nothing is loaded (conv
+   * weights Normal(0, sqrt(2/(k*k*in))), biases 0, BN gamma 1 beta 0, running mean 0 var 1),
+   * reproducible under {@code Engine.getInstance().setRandomSeed}. Then loads the configured
+   * pretrained weights: the backbone's, then the whole model's (as PaddleSeg does at construction).
+   *
+   * @param inputShape N x C x H x W of a typical batch (only C matters for the parameters)
+   */
+  public void initialize(NDManager manager, Shape inputShape) {
+    if (this.manager != null) {
+      throw new IllegalStateException(name + " is already initialised");
+    }
+    if (inputShape.dimension() != 4) {
+      throw new IllegalArgumentException("input shape must be N x C x H x W, got " + inputShape);
+    }
+    block().initialize(manager, DataType.FLOAT32, inputShape);
+    this.manager = manager;
+    backboneSpec.pretrained().ifPresent(this::loadBackboneWeights);
+    if (pretrained != null) {
+      loadWeights(pretrained);
+    }
+  }
+
+  /** Runs the network on one batch and returns the logit (N x num_classes x H x W). */
+  public NDArray forward(ParameterStore ps, NDArray image, boolean training) {
+    return block().forward(ps, new NDList(image), training).singletonOrThrow();
+  }
+
+  /** Trainable parameter count: everything but BN running statistics. */
+  public long parameterCount() {
+    requireInitialized();
+    long n = 0;
+    for (Pair<String, Parameter> p : block().getParameters()) {
+      Parameter.Type t = p.getValue().getType();
+      if (t != Parameter.Type.RUNNING_MEAN && t != Parameter.Type.RUNNING_VAR) {
+        n += p.getValue().getArray().size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The output shape of every tap for an input of {@code inputShape}, in forward order, from one
+   * inference forward pass on zeros in a temporary manager.
+   */
+  public Map<String, Shape> tapShapes(Shape inputShape) {
+    requireInitialized();
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    TapRecorder all = TapRecorder.everything();
+    Recording recording = record(all);
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray zeros = scratch.zeros(inputShape);
+      block().forward(new ParameterStore(scratch, false), new NDList(zeros), false);
+      for (Map.Entry<String, NDArray> e : all.all().entrySet()) {
+        shapes.put(e.getKey(), e.getValue().getShape());
+      }
+    } finally {
+      recording.close();
+    }
+    return shapes;
+  }
+
+  /** Name, parameter count, and every tap with its output shape for {@code inputShape}. */
+  public String summary(Shape inputShape) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(name)
+        .append(" (backbone ")
+        .append(backboneSpec)
+        .append(", num_classes ")
+        .append(numClasses())
+        .append(", align_corners ")
+        .append(alignCorners())
+        .append(")\n");
+    sb.append(String.format("trainable parameters: %,d%n", parameterCount()));
+    sb.append("taps for input ").append(inputShape).append(":\n");
+    for (Map.Entry<String, Shape> e : tapShapes(inputShape).entrySet()) {
+      sb.append(String.format("  %-48s %s%n", e.getKey(), e.getValue()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Writes all parameters (BN statistics included) to {@code dir/<fileName>.params}.
+   *
+   * @return the file written
+   */
+  public Path saveWeights(Path dir, String fileName) {
+    requireInitialized();
+    return WeightsIO.save(block(), dir, fileName, MODEL_KIND, name);
+  }
+
+  /**
+   * Loads weights saved by {@link #saveWeights}: a file, or a directory holding {@code
+   * model.params} or a single {@code .params} file. Values are copied into the existing parameters.
+   * A missing file or weights of another architecture give a ConfigException.
+   */
+  public void loadWeights(Path fileOrDir) {
+    requireInitialized();
+    Path file = WeightsIO.resolve(fileOrDir, name + " weights");
+    WeightsIO.load(file, MODEL_KIND, name, block(), factory.get().block(), manager);
+  }
+
+  /** Writes the backbone's parameters only, loadable through a backbone's {@code pretrained}. */
+  public Path saveBackboneWeights(Path dir, String fileName) {
+    requireInitialized();
+    return WeightsIO.save(net.backbone(), dir, fileName, BACKBONE_KIND, backboneSpec.name());
+  }
+
+  /** Loads backbone weights saved by {@link #saveBackboneWeights}. */
+  public void loadBackboneWeights(Path fileOrDir) {
+    requireInitialized();
+    Path file = WeightsIO.resolve(fileOrDir, backboneSpec.name() + " backbone weights");
+    WeightsIO.load(
+        file,
+        BACKBONE_KIND,
+        backboneSpec.name(),
+        net.backbone(),
+        factory.get().backbone(),
+        manager);
+  }
+
+  private void requireInitialized() {
+    if (manager == null) {
+      throw new IllegalStateException(
+          name + " is not initialised yet: call initialize(manager, inputShape) first");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,66 @@
+package org.distill4j.models;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tap names of one model and the recorder currently listening to it. Every block of the model
+ * holds the same hub; a block publishes its output (or any tensor it computes) under its dotted
+ * path, and the hub passes it on only when a recorder asked for that name. With no recorder
+ * attached, publishing is one null check.
+ *
+ * <p>Names are declared while the model is built, in the order the forward pass produces them, so
+ * {@link #names()} lists them in forward order without running the model.
+ */
+public final class TapHub {
+  private final Set<String> declared = new LinkedHashSet<>();
+  private TapRecorder recorder;
+
+  /** Declares a tap name; names must be unique within a model. */
+  public void declare(String name) {
+    if (!declared.add(name)) {
+      throw new IllegalStateException("tap name declared twice: " + name);
+    }
+  }
+
+  /** All declared names, in forward order. */
+  public List<String> names() {
+    return Collections.unmodifiableList(new ArrayList<>(declared));
+  }
+
+  public boolean isDeclared(String name) {
+    return declared.contains(name);
+  }
+
+  /**
+   * Hands {@code value} to the attached recorder if it asked for {@code name}. The tensor is not
+   * copied or detached: it stays in the graph and in the manager of the forward pass.
+   */
+  public void publish(String name, NDArray value) {
+    TapRecorder r = recorder;
+    if (r != null) {
+      r.offer(name, value);
+    }
+  }
+
+  /** True when a recorder is attached; blocks may skip computing optional tensors otherwise. */
+  public boolean isRecording() {
+    return recorder != null;
+  }
+
+  TapRecorder recorder() {
+    return recorder;
+  }
+
+  void attach(TapRecorder r) {
+    recorder = r;
+  }
+
+  void detach() {
+    recorder = null;
+  }
+}

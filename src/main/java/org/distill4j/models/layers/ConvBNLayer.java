@@ -1,0 +1,269 @@
+package org.distill4j.models.layers;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.distill4j.models.TapHub;
+import org.distill4j.models.TappedBlock;
+
+/**
+ * Conv + batch norm + optional ReLU, the unit every PaddleSeg layer here is made of:
+ *
+ * <ul>
+ *   <li>ResNet_vd's {@code ConvBNLayer}: no conv bias, padding (k-1)/2 or the dilation, optional
+ *       "vd" 2x2 average pool (stride 2, ceil mode, padded cells not counted) before the conv;
+ *   <li>{@code ConvBNReLU} ({@link #convBnRelu}): conv with bias (Paddle's default) + BN + ReLU;
+ *   <li>{@code ConvBN}: conv with bias + BN, no activation (the depthwise half of {@link
+ *       SeparableConvBNReLU}).
+ * </ul>
+ *
+ * <p>Batch norm as in Paddle: running statistics updated as 0.9 old + 0.1 batch (DJL momentum 0.9)
+ * with the biased batch variance, epsilon 1e-5, gamma 1 and beta 0 at init; inference uses the
+ * running statistics.
+ */
+public final class ConvBNLayer extends TappedBlock {
+  private static final Shape VD_POOL = new Shape(2, 2);
+  private static final float BN_MOMENTUM = 0.9f;
+  private static final float BN_EPS = 1e-5f;
+
+  private final int outChannels;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final int dilation;
+  private final boolean relu;
+  private final boolean vdPool;
+  private final Conv2d conv;
+  private final BatchNorm bn;
+
+  private ConvBNLayer(Builder b) {
+    super(b.taps, b.path, true);
+    if (b.dilation != 1 && b.kernel != 3 && b.padding < 0) {
+      throw new IllegalArgumentException("a dilated ConvBNLayer needs kernel 3 (" + b.path + ")");
+    }
+    this.outChannels = b.outChannels;
+    this.kernel = b.kernel;
+    this.stride = b.stride;
+    this.dilation = b.dilation;
+    this.padding = b.padding >= 0 ? b.padding : (b.dilation == 1 ? (b.kernel - 1) / 2 : b.dilation);
+    this.relu = b.relu;
+    this.vdPool = b.vdPool;
+    this.conv =
+        addPlain(
+            "conv",
+            PaddleConv.conv2d(
+                b.inChannels, outChannels, kernel, stride, padding, dilation, b.groups, b.bias));
+    this.bn =
+        addPlain(
+            "batch_norm", BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(BN_EPS).build());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** PaddleSeg's {@code ConvBNReLU}: conv with bias, padding (k-1)/2 ("same" for odd k). */
+  public static ConvBNLayer convBnRelu(
+      TapHub taps, String path, int inChannels, int outChannels, int kernel) {
+    return builder()
+        .setTaps(taps, path)
+        .setChannels(inChannels, outChannels)
+        .setKernel(kernel)
+        .optBias(true)
+        .optRelu(true)
+        .build();
+  }
+
+  public int kernel() {
+    return kernel;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public int padding() {
+    return padding;
+  }
+
+  public int dilation() {
+    return dilation;
+  }
+
+  public boolean hasRelu() {
+    return relu;
+  }
+
+  /** True when the ResNet-D average pool runs before the conv. */
+  public boolean hasVdPool() {
+    return vdPool;
+  }
+
+  @Override
+  protected NDList forwardBlock(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    if (vdPool) {
+      x = Pool.avgPool2d(x, VD_POOL, VD_POOL, new Shape(0, 0), true, false);
+    }
+    x = run(conv, ps, x, training, params);
+    x = training ? trainingBatchNorm(ps, x) : run(bn, ps, x, false, params);
+    if (relu) {
+      x = Activation.relu(x);
+    }
+    return new NDList(x);
+  }
+
+  /**
+   * Batch norm in training with Paddle's statistics. PyTorch's kernel moves the running variance
+   * towards the unbiased batch variance, Paddle's towards the biased one (divided by n = N*H*W, not
+   * n-1); the difference matters where n is small, e.g. n = batch size in the ASPP's image pooling.
+   * From the old value v0 and PyTorch's update v1 = 0.9 v0 + 0.1 u (u unbiased), Paddle's value is
+   * v1 (n-1)/n + 0.9 v0 / n. With one value per channel (batch 1 through the image pooling) PyTorch
+   * refuses to normalise and Paddle's kernels pass the input through (y = x, statistics untouched):
+   * do the same.
+   */
+  private NDArray trainingBatchNorm(ParameterStore ps, NDArray x) {
+    Shape s = x.getShape();
+    long n = s.get(0) * s.get(2) * s.get(3);
+    if (n == 1) {
+      return x;
+    }
+    PairList<String, Parameter> p = bn.getDirectParameters();
+    Device device = x.getDevice();
+    NDArray gamma = ps.getValue(p.get("gamma"), device, true);
+    NDArray beta = ps.getValue(p.get("beta"), device, true);
+    NDArray runningMean = ps.getValue(p.get("runningMean"), device, true);
+    NDArray runningVar = ps.getValue(p.get("runningVar"), device, true);
+    // The kernel updates a scratch copy: autograd keeps a reference to the variance it was given
+    // and refuses a backward pass if that tensor changes afterwards.
+    NDArray scratchVar = runningVar.duplicate();
+    scratchVar.attach(x.getManager());
+    NDArray y =
+        BatchNorm.batchNorm(x, runningMean, scratchVar, gamma, beta, 1, BN_MOMENTUM, BN_EPS, true)
+            .singletonOrThrow();
+    runningVar.muli(BN_MOMENTUM / n).addi(scratchVar.mul((n - 1f) / n));
+    return y;
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {outputShape(inputShapes[0])};
+  }
+
+  private Shape poolShape(Shape in) {
+    if (!vdPool) {
+      return in;
+    }
+    return new Shape(
+        in.get(0),
+        in.get(1),
+        PaddleConv.ceilPoolSize(in.get(2), 2, 2, 0),
+        PaddleConv.ceilPoolSize(in.get(3), 2, 2, 0));
+  }
+
+  private Shape outputShape(Shape in) {
+    Shape p = poolShape(in);
+    return new Shape(
+        p.get(0),
+        outChannels,
+        PaddleConv.outSize(p.get(2), kernel, stride, padding, dilation),
+        PaddleConv.outSize(p.get(3), kernel, stride, padding, dilation));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape p = poolShape(inputShapes[0]);
+    conv.initialize(manager, dataType, p);
+    bn.initialize(manager, dataType, outputShape(inputShapes[0]));
+  }
+
+  /** Builds a {@link ConvBNLayer}; defaults: stride 1, dilation 1, no bias, no ReLU, no pool. */
+  public static final class Builder {
+    private TapHub taps;
+    private String path;
+    private int inChannels;
+    private int outChannels;
+    private int kernel;
+    private int stride = 1;
+    private int padding = -1;
+    private int dilation = 1;
+    private int groups = 1;
+    private boolean bias;
+    private boolean relu;
+    private boolean vdPool;
+
+    private Builder() {}
+
+    public Builder setTaps(TapHub taps, String path) {
+      this.taps = taps;
+      this.path = path;
+      return this;
+    }
+
+    public Builder setChannels(int inChannels, int outChannels) {
+      this.inChannels = inChannels;
+      this.outChannels = outChannels;
+      return this;
+    }
+
+    public Builder setKernel(int kernel) {
+      this.kernel = kernel;
+      return this;
+    }
+
+    public Builder optStride(int stride) {
+      this.stride = stride;
+      return this;
+    }
+
+    /** Explicit padding; by default (k-1)/2, or the dilation when dilated. */
+    public Builder optPadding(int padding) {
+      this.padding = padding;
+      return this;
+    }
+
+    public Builder optDilation(int dilation) {
+      this.dilation = dilation;
+      return this;
+    }
+
+    public Builder optGroups(int groups) {
+      this.groups = groups;
+      return this;
+    }
+
+    public Builder optBias(boolean bias) {
+      this.bias = bias;
+      return this;
+    }
+
+    public Builder optRelu(boolean relu) {
+      this.relu = relu;
+      return this;
+    }
+
+    /** ResNet-D's 2x2 stride-2 average pool (ceil mode, exclusive) before the conv. */
+    public Builder optVdPool(boolean vdPool) {
+      this.vdPool = vdPool;
+      return this;
+    }
+
+    public ConvBNLayer build() {
+      if (taps == null || path == null || inChannels <= 0 || outChannels <= 0 || kernel <= 0) {
+        throw new IllegalStateException("ConvBNLayer needs taps, path, channels and kernel");
+      }
+      return new ConvBNLayer(this);
+    }
+  }
+}
