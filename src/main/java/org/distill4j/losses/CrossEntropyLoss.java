@@ -75,6 +75,18 @@ public final class CrossEntropyLoss implements SegLoss {
     return ignoreIndex;
   }
 
+  double topKPercentPixels() {
+    return topKPercentPixels;
+  }
+
+  /** Per-class weights as a (1, C, 1, 1) array for soft targets, or null without weights. */
+  NDArray weightColumn(NDManager manager, ai.djl.Device device) {
+    if (weight == null) {
+      return null;
+    }
+    return manager.create(weight, new Shape(1, weight.length, 1, 1)).toDevice(device, false);
+  }
+
   @Override
   public NDArray evaluate(NDArray logits, NDArray labels) {
     Shape shape = logits.getShape();

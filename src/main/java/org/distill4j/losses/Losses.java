@@ -10,4 +10,14 @@ public final class Losses {
   public static Registry<SegLoss> registry() {
     return new Registry<SegLoss>("loss").register("CrossEntropyLoss", CrossEntropyLoss::fromConfig);
   }
+
+  /**
+   * Distillation losses on (student, teacher, labels): {@code KLLoss}, {@code
+   * DistillCrossEntropyLoss}.
+   */
+  public static Registry<DistillLoss> distillRegistry() {
+    return new Registry<DistillLoss>("distillation loss")
+        .register("KLLoss", KLLoss::fromConfig)
+        .register("DistillCrossEntropyLoss", DistillCrossEntropyLoss::fromConfig);
+  }
 }

@@ -86,6 +86,58 @@ final class Reference {
     return (sumLoss / k) / (sumCoef / k + 1e-8);
   }
 
+  /** PaddleSeg KLLoss; labels may be null. */
+  static double kl(double[] s, double[] t, int[] y, int n, int classes, int pixels, double temp) {
+    double sum = 0;
+    int valid = 0;
+    for (int b = 0; b < n; b++) {
+      for (int p = 0; p < pixels; p++) {
+        boolean counted = y == null || y[b * pixels + p] != 255;
+        if (counted) {
+          valid++;
+        }
+        for (int c = 0; c < classes; c++) {
+          double logP = logSoftmax(s, b, c, classes, pixels, p, temp);
+          double logQ = logSoftmax(t, b, c, classes, pixels, p, temp);
+          double e = Math.exp(logQ) * (logQ - logP) * temp * temp;
+          sum += counted ? e : 0;
+        }
+      }
+    }
+    double elements = (double) n * classes * pixels;
+    if (y == null) {
+      return sum / elements;
+    }
+    return (sum / elements) / (valid / (double) (n * pixels) + 1e-8);
+  }
+
+  /** PaddleSeg DistillCrossEntropyLoss (soft-target CE with CE's mask and reduction). */
+  static double distillCe(
+      double[] s, double[] t, int[] y, int n, int classes, int pixels, double[] w, double topK) {
+    int total = n * pixels;
+    double[] loss = new double[total];
+    double[] coef = new double[total];
+    double[] mask = new double[total];
+    for (int b = 0; b < n; b++) {
+      for (int p = 0; p < pixels; p++) {
+        int i = b * pixels + p;
+        boolean valid = y == null || y[i] != 255;
+        int label = y == null || !valid ? 0 : y[i];
+        mask[i] = valid ? 1 : 0;
+        coef[i] = w == null || y == null ? 1 : w[label];
+        double ce = 0;
+        double softWeight = 0;
+        for (int c = 0; c < classes; c++) {
+          double q = Math.exp(logSoftmax(t, b, c, classes, pixels, p, 1));
+          ce -= q * logSoftmax(s, b, c, classes, pixels, p, 1);
+          softWeight += q * (w == null ? 1 : w[c]);
+        }
+        loss[i] = valid ? ce * (w == null ? 1 : softWeight) : 0;
+      }
+    }
+    return reduce(loss, mask, coef, topK);
+  }
+
   /** Central finite-difference gradient of {@code f} at {@code x}. */
   static double[] numericGradient(java.util.function.ToDoubleFunction<double[]> f, double[] x) {
     double h = 1e-5;
