@@ -1,0 +1,85 @@
+package org.distill4j.train.optim;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * SGD with momentum as Paddle's {@code Momentum} and PyTorch's {@code SGD} compute it (not DJL's
+ * {@code Sgd}, which folds the learning rate into the velocity): with L2 weight decay {@code wd}
+ * applied to every parameter, biases and BatchNorm included,
+ *
+ * <pre>
+ * g' = g + wd * w
+ * v  = momentum * v + g'
+ * w  = w - lr * v
+ * </pre>
+ *
+ * <p>Plain (non-Nesterov) momentum; {@code momentum = 0} is plain SGD. PaddleSeg's {@code type:
+ * sgd} builds this with momentum 0.9.
+ */
+public final class Momentum extends SegOptimizer {
+  private static final String[] BUFFERS = {"velocity"};
+  private final double momentum;
+  private final double weightDecay;
+
+  private Momentum(Builder builder) {
+    this.momentum = builder.momentum;
+    this.weightDecay = builder.weightDecay;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "Momentum";
+  }
+
+  public double momentum() {
+    return momentum;
+  }
+
+  public double weightDecay() {
+    return weightDecay;
+  }
+
+  @Override
+  protected String[] bufferNames() {
+    return BUFFERS.clone();
+  }
+
+  @Override
+  protected void apply(NDArray weight, NDArray grad, NDArray[] buffers, int t, double lr) {
+    NDArray g = weightDecay == 0 ? grad : grad.add(weight.mul((float) weightDecay));
+    NDArray velocity = buffers[0];
+    velocity.muli((float) momentum).addi(g);
+    weight.subi(velocity.mul((float) lr));
+  }
+
+  /** Builder; defaults momentum 0.9, weight decay 0. */
+  public static final class Builder {
+    private double momentum = 0.9;
+    private double weightDecay;
+
+    private Builder() {}
+
+    /** Momentum in [0, 1). */
+    public Builder optMomentum(double momentum) {
+      if (!(momentum >= 0 && momentum < 1)) {
+        throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+      }
+      this.momentum = momentum;
+      return this;
+    }
+
+    /** L2 weight decay coefficient, >= 0, applied to every parameter. */
+    public Builder optWeightDecay(double weightDecay) {
+      this.weightDecay = Adam.checkWeightDecay(weightDecay);
+      return this;
+    }
+
+    public Momentum build() {
+      return new Momentum(this);
+    }
+  }
+}
