@@ -25,7 +25,7 @@ final class FundusPainter {
   private double cy;
   private double fieldR;
   private int side;
-  private Ellipse disc;
+  private SoftEllipse disc;
   private final float[] discMask;
 
   FundusPainter(int width, int height, Random rng, char kind) {
@@ -75,7 +75,7 @@ final class FundusPainter {
     }
     double dx = clamp(cx + ox, 1.3 * rx, w - 1.3 * rx);
     double dy = clamp(cy + oy, 1.3 * ry, h - 1.3 * ry);
-    disc = new Ellipse(dx, dy, rx, ry, uniform(-0.35, 0.35), 0.045, rng);
+    disc = new SoftEllipse(dx, dy, rx, ry, uniform(-0.35, 0.35), 0.045, rng);
   }
 
   private static double clamp(double v, double lo, double hi) {
@@ -112,7 +112,7 @@ final class FundusPainter {
     double my = disc.cy + uniform(-0.08, 0.08) * fieldR;
     double radius = uniform(0.13, 0.22) * fieldR;
     double depth = uniform(0.12, 0.3);
-    Table dip = new Table(0, 9, q -> 1 - depth * StrictMath.exp(-q));
+    LookupTable dip = new LookupTable(0, 9, q -> 1 - depth * StrictMath.exp(-q));
     float[] factor = new float[w * h];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -182,8 +182,8 @@ final class FundusPainter {
     double ratio = uniform(0.3, 0.6);
     double ox = disc.cx - side * uniform(0, 0.25) * disc.rx;
     double oy = disc.cy + uniform(-0.1, 0.1) * disc.ry;
-    Ellipse c =
-        new Ellipse(
+    SoftEllipse c =
+        new SoftEllipse(
             ox, oy, disc.rx * ratio, disc.ry * ratio * uniform(0.95, 1.1), disc.angle, 0.03, rng);
     float cr = (float) uniform(248, 255);
     float cg = (float) uniform(225, 250);
@@ -223,7 +223,7 @@ final class FundusPainter {
       double[] at = placeAwayFromDisc(4 * scale, 1.4);
       if (at != null) {
         double rad = uniform(1.5, 4) * scale;
-        Ellipse e = new Ellipse(at[0], at[1], rad, rad * uniform(0.7, 1.3), 0, 0.1, rng);
+        SoftEllipse e = new SoftEllipse(at[0], at[1], rad, rad * uniform(0.7, 1.3), 0, 0.1, rng);
         paintBlob(e, 0.3, uniform(0.5, 0.85), uniform(90, 130), uniform(15, 30), uniform(10, 25));
       }
     }
@@ -253,7 +253,7 @@ final class FundusPainter {
       double px = x + rng.nextGaussian() * spread;
       double py = y + rng.nextGaussian() * spread;
       double rad = uniform(0.7, 2.8) * scale;
-      Ellipse e = new Ellipse(px, py, rad, rad, 0, 0.0, rng);
+      SoftEllipse e = new SoftEllipse(px, py, rad, rad, 0, 0.0, rng);
       paintBlob(e, 0.35, uniform(0.6, 1.0), uniform(235, 255), uniform(210, 245), uniform(80, 150));
     }
   }
@@ -272,7 +272,7 @@ final class FundusPainter {
       return;
     }
     double ratio = uniform(0.75, 1.3);
-    Ellipse e = new Ellipse(at[0], at[1], rad, rad * ratio, uniform(0, Math.PI), 0.08, rng);
+    SoftEllipse e = new SoftEllipse(at[0], at[1], rad, rad * ratio, uniform(0, Math.PI), 0.08, rng);
     paintBlob(
         e,
         uniform(0.1, 0.35),
@@ -282,7 +282,8 @@ final class FundusPainter {
         uniform(110, 190));
   }
 
-  private void paintBlob(Ellipse e, double soft, double strength, double r, double g, double b) {
+  private void paintBlob(
+      SoftEllipse e, double soft, double strength, double r, double g, double b) {
     int[] box = e.bounds(1 + soft + 0.2, w, h);
     for (int y = box[1]; y <= box[3]; y++) {
       for (int x = box[0]; x <= box[2]; x++) {
@@ -355,7 +356,8 @@ final class FundusPainter {
     float tr = (float) uniform(0.95, 1.05);
     float tg = (float) uniform(0.9, 1.1);
     float tb = (float) uniform(0.85, 1.15);
-    Table falloff = new Table(0, 1.2, rho -> gain * (1 - amount * StrictMath.pow(rho, power)));
+    LookupTable falloff =
+        new LookupTable(0, 1.2, rho -> gain * (1 - amount * StrictMath.pow(rho, power)));
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         double dx = x + 0.5 - cx;
@@ -398,13 +400,13 @@ final class FundusPainter {
     for (int i = 0; i < w * h; i++) {
       double weight = 0.25 + 0.75 * inside[i];
       state += 0x9E3779B97F4A7C15L;
-      double shared = approxGaussian(state) * lumaSigma;
+      double shared = FundusRaster.approxGaussian(state) * lumaSigma;
       state += 0x9E3779B97F4A7C15L;
-      double nr = approxGaussian(state) * sigma;
+      double nr = FundusRaster.approxGaussian(state) * sigma;
       state += 0x9E3779B97F4A7C15L;
-      double ng = approxGaussian(state) * sigma;
+      double ng = FundusRaster.approxGaussian(state) * sigma;
       state += 0x9E3779B97F4A7C15L;
-      double nb = approxGaussian(state) * sigma;
+      double nb = FundusRaster.approxGaussian(state) * sigma;
       rgb[i * 3] = toByte(canvas.r[i] + weight * (shared + nr));
       rgb[i * 3 + 1] = toByte(canvas.g[i] + weight * (shared + ng));
       rgb[i * 3 + 2] = toByte(canvas.b[i] + weight * (shared + nb));
@@ -413,100 +415,7 @@ final class FundusPainter {
     return new Painting(rgb, label);
   }
 
-  /**
-   * A unit-variance, roughly normal value from one 64-bit hash: the sum of four 16-bit uniforms
-   * (Irwin-Hall), centred and scaled.
-   */
-  static double approxGaussian(long state) {
-    long z = state;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z ^= z >>> 31;
-    long sum = (z & 0xFFFF) + ((z >>> 16) & 0xFFFF) + ((z >>> 32) & 0xFFFF) + (z >>> 48);
-    return (sum / 65536.0 - 2.0) * 1.7320508075688772;
-  }
-
   private static byte toByte(double v) {
     return (byte) (int) Math.max(0, Math.min(255, Math.rint(v)));
-  }
-
-  /** A smooth function sampled on [lo, hi] and read back with linear interpolation. */
-  static final class Table {
-    private static final int SIZE = 1024;
-    private final double lo;
-    private final double step;
-    private final float[] values = new float[SIZE + 1];
-
-    Table(double lo, double hi, java.util.function.DoubleUnaryOperator f) {
-      this.lo = lo;
-      this.step = (hi - lo) / SIZE;
-      for (int i = 0; i <= SIZE; i++) {
-        values[i] = (float) f.applyAsDouble(lo + i * step);
-      }
-    }
-
-    float at(double x) {
-      double t = Math.max(0, Math.min(SIZE, (x - lo) / step));
-      int i = Math.min(SIZE - 1, (int) t);
-      float frac = (float) (t - i);
-      return values[i] + (values[i + 1] - values[i]) * frac;
-    }
-  }
-
-  /** A rotated ellipse whose outline wobbles by a few low harmonics. */
-  static final class Ellipse {
-    final double cx;
-    final double cy;
-    final double rx;
-    final double ry;
-    final double angle;
-    private final double cos;
-    private final double sin;
-    private final double[] amp = new double[3];
-    private final double[] phase = new double[3];
-    private static final int[] HARMONICS = {2, 3, 5};
-
-    Ellipse(double cx, double cy, double rx, double ry, double angle, double wobble, Random rng) {
-      this.cx = cx;
-      this.cy = cy;
-      this.rx = rx;
-      this.ry = ry;
-      this.angle = angle;
-      this.cos = StrictMath.cos(angle);
-      this.sin = StrictMath.sin(angle);
-      for (int k = 0; k < 3; k++) {
-        amp[k] = wobble * rng.nextDouble();
-        phase[k] = 2 * Math.PI * rng.nextDouble();
-      }
-    }
-
-    /** Normalised distance: 1 on the (wobbly) outline, 0 at the centre. */
-    double distance(double x, double y) {
-      double u = x - cx;
-      double v = y - cy;
-      double a = (u * cos + v * sin) / rx;
-      double b = (-u * sin + v * cos) / ry;
-      double d = Math.sqrt(a * a + b * b);
-      if (amp[0] == 0 && amp[1] == 0 && amp[2] == 0) {
-        return d;
-      }
-      double theta = StrictMath.atan2(b, a);
-      double outline = 1;
-      for (int k = 0; k < 3; k++) {
-        outline += amp[k] * StrictMath.sin(HARMONICS[k] * theta + phase[k]);
-      }
-      return d / outline;
-    }
-
-    /** Pixel bounds {x0, y0, x1, y1} of the region within {@code reach} normalised radii. */
-    int[] bounds(double reach, int w, int h) {
-      double extent = Math.max(rx, ry) * reach * 1.2 + 1;
-      return new int[] {
-        (int) Math.max(0, Math.floor(cx - extent)),
-        (int) Math.max(0, Math.floor(cy - extent)),
-        (int) Math.min(w - 1, Math.ceil(cx + extent)),
-        (int) Math.min(h - 1, Math.ceil(cy + extent))
-      };
-    }
   }
 }

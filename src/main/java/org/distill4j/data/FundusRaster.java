@@ -142,4 +142,17 @@ final class FundusRaster {
       }
     }
   }
+
+  /**
+   * A unit-variance, roughly normal value from one 64-bit hash: the sum of four 16-bit uniforms
+   * (Irwin-Hall), centred and scaled.
+   */
+  static double approxGaussian(long state) {
+    long z = state;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    long sum = (z & 0xFFFF) + ((z >>> 16) & 0xFFFF) + ((z >>> 32) & 0xFFFF) + (z >>> 48);
+    return (sum / 65536.0 - 2.0) * 1.7320508075688772;
+  }
 }
