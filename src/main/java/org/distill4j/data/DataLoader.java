@@ -1,14 +1,13 @@
 package org.distill4j.data;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +24,9 @@ import org.distill4j.config.ConfigException;
  * p)}. Batches are therefore identical whatever the number of workers, and {@link #stream(long)}
  * can start at any global iteration to resume a run. With workers, up to {@code 2 * numWorkers}
  * batches are loaded ahead on a fixed thread pool and delivered in order.
+ *
+ * <p>One stream is active per loader: starting a new stream stops the previous one, so an abandoned
+ * stream never keeps prefetched batches alive.
  */
 public final class DataLoader implements AutoCloseable {
   private final SegDataset dataset;
@@ -34,7 +36,7 @@ public final class DataLoader implements AutoCloseable {
   private final int numWorkers;
   private final long seed;
   private final int batchesPerEpoch;
-  private final List<Stream> streams = Collections.synchronizedList(new ArrayList<>());
+  private Stream current;
   private ExecutorService pool;
   private volatile boolean closed;
 
@@ -99,15 +101,26 @@ public final class DataLoader implements AutoCloseable {
    * Exceptions from loading are re-thrown by {@code next()}.
    */
   public Iterator<Batch> stream(long startIteration) {
-    if (startIteration < 0) {
-      throw new IllegalArgumentException("startIteration must be >= 0: " + startIteration);
+    return stream(startIteration, Long.MAX_VALUE);
+  }
+
+  /**
+   * Batches for global iterations {@code startIteration} (inclusive) to {@code endIteration}
+   * (exclusive); nothing past the end is loaded. {@code stream(0, batchesPerEpoch())} is one epoch.
+   */
+  public synchronized Iterator<Batch> stream(long startIteration, long endIteration) {
+    if (startIteration < 0 || endIteration < startIteration) {
+      throw new IllegalArgumentException(
+          "need 0 <= startIteration <= endIteration, got " + startIteration + ", " + endIteration);
     }
     if (closed) {
       throw new IllegalStateException("DataLoader is closed");
     }
-    Stream s = new Stream(startIteration);
-    streams.add(s);
-    return s;
+    if (current != null) {
+      current.stop();
+    }
+    current = new Stream(startIteration, endIteration);
+    return current;
   }
 
   /** The order in which epoch {@code epoch} visits the dataset's indices. */
@@ -224,31 +237,33 @@ public final class DataLoader implements AutoCloseable {
 
   /** Stops the worker threads; open streams stop delivering. */
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-    synchronized (streams) {
-      for (Stream s : streams) {
-        s.cancel();
-      }
-      streams.clear();
+    if (current != null) {
+      current.stop();
+      current = null;
     }
-    synchronized (this) {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
+    if (pool != null) {
+      pool.shutdownNow();
     }
   }
 
-  /** One endless iterator; with workers it keeps a window of in-flight batches. */
+  /**
+   * One iterator over a range of iterations; with workers it keeps a window of in-flight batches.
+   */
   private final class Stream implements Iterator<Batch> {
+    private final long end;
     private long nextToDeliver;
     private long nextToSubmit;
+    private volatile boolean stopped;
     private int cachedEpoch = -1;
     private int[] cachedOrder;
-    private final Deque<Future<Batch>> inFlight = new ArrayDeque<>();
+    // Concurrent, because stop() may run on another thread than the consumer.
+    private final Deque<Future<Batch>> inFlight = new ConcurrentLinkedDeque<>();
     private RuntimeException failure;
 
-    Stream(long start) {
+    Stream(long start, long end) {
+      this.end = end;
       this.nextToDeliver = start;
       this.nextToSubmit = start;
       if (numWorkers > 0) {
@@ -266,14 +281,19 @@ public final class DataLoader implements AutoCloseable {
     }
 
     private void fill() {
-      while (inFlight.size() < 2 * numWorkers) {
+      while (!stopped && inFlight.size() < 2 * numWorkers && nextToSubmit < end) {
         long it = nextToSubmit++;
         int[] order = orderFor(it);
         inFlight.addLast(pool().submit(() -> loadBatch(it, order)));
       }
     }
 
-    void cancel() {
+    void stop() {
+      stopped = true;
+      cancel();
+    }
+
+    private void cancel() {
       for (Future<Batch> f : inFlight) {
         f.cancel(true);
       }
@@ -282,13 +302,17 @@ public final class DataLoader implements AutoCloseable {
 
     @Override
     public boolean hasNext() {
-      return !closed;
+      return !stopped && nextToDeliver < end;
     }
 
     @Override
     public Batch next() {
-      if (closed) {
-        throw new NoSuchElementException("DataLoader is closed");
+      if (stopped) {
+        throw new IllegalStateException(
+            "this stream was stopped by close() or by a newer stream() call");
+      }
+      if (nextToDeliver >= end) {
+        throw new NoSuchElementException("the stream ended at iteration " + end);
       }
       if (failure != null) {
         throw new IllegalStateException("this stream failed earlier: " + failure.getMessage());
@@ -298,7 +322,11 @@ public final class DataLoader implements AutoCloseable {
       if (numWorkers == 0) {
         batch = loadBatch(nextToDeliver, orderFor(nextToDeliver));
       } else {
-        batch = await(inFlight.removeFirst());
+        Future<Batch> head = inFlight.pollFirst();
+        if (head == null) {
+          throw new IllegalStateException("the stream was stopped");
+        }
+        batch = await(head);
         fill();
       }
       nextToDeliver++;
@@ -312,7 +340,7 @@ public final class DataLoader implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for a batch", e);
       } catch (CancellationException e) {
-        throw new NoSuchElementException("DataLoader is closed");
+        throw new IllegalStateException("the stream was stopped while waiting for a batch", e);
       } catch (ExecutionException e) {
         cancel();
         Throwable cause = e.getCause();

@@ -199,6 +199,26 @@ class DataLoaderTest {
   }
 
   @Test
+  void boundedStreamStopsAtEndAndNewStreamStopsOldOne() {
+    try (DataLoader dl = loader(new FakeDataset(10, -1), 2, 2)) {
+      List<Batch> reference = take(dl.stream(0), 8);
+      Iterator<Batch> epoch = dl.stream(3, 3 + dl.batchesPerEpoch());
+      List<Batch> got = new ArrayList<>();
+      while (epoch.hasNext()) {
+        got.add(epoch.next());
+      }
+      assertSameBatches(reference.subList(3, 8), got);
+      assertThrows(java.util.NoSuchElementException.class, epoch::next);
+      Iterator<Batch> old = dl.stream(0);
+      old.next();
+      Iterator<Batch> replacement = dl.stream(4);
+      assertFalse(old.hasNext());
+      assertThrows(IllegalStateException.class, old::next);
+      assertEquals(4L, replacement.next().iteration);
+    }
+  }
+
+  @Test
   void workerExceptionIsRethrownOnConsumerThread() {
     FakeDataset ds = new FakeDataset(8, 5);
     try (DataLoader dl =
