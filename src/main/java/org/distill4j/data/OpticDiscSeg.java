@@ -1,0 +1,135 @@
+package org.distill4j.data;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import org.distill4j.config.ConfigMap;
+
+/**
+ * PaddleSeg's optic-disc dataset (2 classes: background, disc): {@code JPEGImages/*.jpg}, {@code
+ * Annotations/*.png} and {@code train_list.txt} / {@code val_list.txt} / {@code test_list.txt}
+ * under {@code dataset_root} (default {@code data/optic_disc_seg}), lines split on whitespace.
+ * {@link SyntheticFundusGenerator} writes a set in the same layout.
+ */
+public final class OpticDiscSeg implements SegDataset {
+  public static final int NUM_CLASSES = 2;
+  public static final String DEFAULT_ROOT = "data/optic_disc_seg";
+
+  private final ListFileDataset list;
+
+  private OpticDiscSeg(ListFileDataset list) {
+    this.list = list;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Keys: {@code dataset_root}, {@code mode}, {@code transforms}. */
+  public static OpticDiscSeg fromConfig(ConfigMap cfg, String defaultMode) {
+    ConfigKeys.allowOnly(
+        cfg, "OpticDiscSeg", "dataset_root", "mode", "transforms", "num_classes", "edge");
+    String mode = ListFileDataset.readMode(cfg, defaultMode);
+    ListFileDataset.rejectUnsupported(cfg);
+    if (cfg.has("num_classes") && cfg.getInt("num_classes") != NUM_CLASSES) {
+      throw cfg.error(
+          "num_classes", "OpticDiscSeg has exactly 2 classes, got " + cfg.getInt("num_classes"));
+    }
+    Builder b =
+        builder()
+            .optRoot(Path.of(cfg.optString("dataset_root", DEFAULT_ROOT)))
+            .optMode(mode)
+            .optTransforms(Compose.fromConfig(cfg.optMapList("transforms"), mode));
+    b.inner.locate(new ListFileDataset.Locations(cfg, "dataset_root", null), "");
+    return b.build();
+  }
+
+  /** The list file name for a mode. */
+  public static String listFileName(String mode) {
+    return mode.toLowerCase(Locale.ROOT) + "_list.txt";
+  }
+
+  /** Options for the optic-disc dataset. */
+  public static final class Builder {
+    private final ListFileDataset.Builder inner = new ListFileDataset.Builder();
+
+    private Builder() {
+      inner.setRoot(Path.of(DEFAULT_ROOT)).setNumClasses(NUM_CLASSES);
+    }
+
+    public Builder optRoot(Path root) {
+      inner.setRoot(root);
+      return this;
+    }
+
+    /** {@code train} (default), {@code val} or {@code test}. */
+    public Builder optMode(String mode) {
+      inner.optMode(mode);
+      return this;
+    }
+
+    public Builder optTransforms(Compose transforms) {
+      inner.optTransforms(transforms);
+      return this;
+    }
+
+    public OpticDiscSeg build() {
+      inner.checkCommon();
+      inner.setListFile(inner.root.resolve(listFileName(inner.mode)));
+      return new OpticDiscSeg(new ListFileDataset(inner));
+    }
+  }
+
+  @Override
+  public int size() {
+    return list.size();
+  }
+
+  @Override
+  public Sample get(int index, Random rng) {
+    return list.get(index, rng);
+  }
+
+  @Override
+  public int numClasses() {
+    return NUM_CLASSES;
+  }
+
+  @Override
+  public int ignoreIndex() {
+    return list.ignoreIndex();
+  }
+
+  @Override
+  public String mode() {
+    return list.mode();
+  }
+
+  @Override
+  public Path root() {
+    return list.root();
+  }
+
+  public Path listFile() {
+    return list.listFile();
+  }
+
+  public Compose transforms() {
+    return list.transforms();
+  }
+
+  @Override
+  public Path imagePath(int index) {
+    return list.imagePath(index);
+  }
+
+  @Override
+  public Path labelPath(int index) {
+    return list.labelPath(index);
+  }
+
+  @Override
+  public String toString() {
+    return "OpticDiscSeg(root=" + root() + ", mode=" + mode() + ", samples=" + size() + ")";
+  }
+}

@@ -1,0 +1,16 @@
+package org.distill4j.data;
+
+import java.util.Random;
+
+/**
+ * One preprocessing or augmentation step, applied in place to a {@link SegImage}. Implementations
+ * keep no per-call state and draw all randomness from the {@code rng} they are given, so that the
+ * same seed gives the same sample on any thread. When the image carries a label, spatial transforms
+ * change it the same way (nearest-neighbour for resizing).
+ */
+public interface Transform {
+  void apply(SegImage img, Random rng);
+
+  /** True when the result depends on {@code rng} (augmentation), false for fixed preprocessing. */
+  boolean isRandom();
+}
