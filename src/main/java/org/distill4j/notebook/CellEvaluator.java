@@ -22,8 +22,18 @@ import jdk.jshell.UnresolvedReferenceException;
  * happened on; the value of the last snippet, when it is an expression, is the code's result.
  */
 final class CellEvaluator {
-  /** Where code comes from: {@code prefix} names a loaded file ("" for the cell itself). */
-  record Location(String prefix, int firstLine) {}
+  /**
+   * Where code comes from.
+   *
+   * @param label names the source in tracebacks ("code cell 2", "helpers.jsh")
+   * @param prefix starts error summaries: "" for the running cell, "in helpers.jsh " for loads
+   * @param firstLine 1-based line of the code's first line in that source
+   */
+  record Location(String label, String prefix, int firstLine) {
+    Location atLine(int line) {
+      return new Location(label, prefix, line);
+    }
+  }
 
   /** The value of evaluated code: none, a live object, or only JShell's text for it. */
   record Result(boolean present, Object value, String text) {
@@ -56,11 +66,10 @@ final class CellEvaluator {
       }
       // JShell numbers run-time lines wrongly when a snippet starts with blank lines, so each
       // snippet is evaluated from its first token and located by that token's line.
-      String source = info.source();
+      String source = info.completeness().isComplete() ? info.source() : remaining;
       int skipped = firstTokenOffset(source);
       int start = code.length() - remaining.length() + skipped;
-      Location snippetLocation =
-          new Location(location.prefix(), location.firstLine() + lineIndex(code, start));
+      Location snippetLocation = location.atLine(location.firstLine() + lineIndex(code, start));
       if (!info.completeness().isComplete()) {
         throw CellFailure.simple(
                 "CompilationException",
@@ -180,12 +189,12 @@ final class CellEvaluator {
               + (t.getMessage() == null ? causeName : causeName + ": " + t.getMessage()));
       traceback.addAll(describeFrames(t.getStackTrace()));
     }
-    Integer thrownAt = null;
+    // The deepest snippet frame is the statement of this cell that led to the exception.
+    Integer failedAt = null;
     for (StackTraceElement frame : exception.getStackTrace()) {
-      thrownAt = thrownAt != null ? thrownAt : snippetLine(frame);
+      failedAt = snippetLine(frame) != null ? snippetLine(frame) : failedAt;
     }
-    Location at =
-        new Location(location.prefix(), thrownAt != null ? thrownAt : location.firstLine());
+    Location at = location.atLine(failedAt != null ? failedAt : location.firstLine());
     return new CellFailure(where(at) + headline, name, message == null ? "" : message, traceback);
   }
 
@@ -203,14 +212,14 @@ final class CellEvaluator {
     return lines;
   }
 
-  /** "code line 3" for a frame of snippet code, null for other frames. */
+  /** "code cell 2 line 3" for a frame of snippet code, null for other frames. */
   private String describeSnippetFrame(StackTraceElement frame) {
     Integer line = snippetLine(frame);
     if (line == null) {
       return null;
     }
     Location start = snippetStarts.get(snippetId(frame));
-    return (start.prefix().isEmpty() ? "cell" : start.prefix().strip()) + " line " + line;
+    return start.label() + " line " + line;
   }
 
   private Integer snippetLine(StackTraceElement frame) {
@@ -232,7 +241,7 @@ final class CellEvaluator {
   }
 
   private static String where(Location location, int lineOffset) {
-    return where(new Location(location.prefix(), location.firstLine() + lineOffset));
+    return where(location.atLine(location.firstLine() + lineOffset));
   }
 
   /** Offset of the first character that is neither whitespace nor inside a comment. */

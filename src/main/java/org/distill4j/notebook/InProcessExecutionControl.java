@@ -23,7 +23,7 @@ import jdk.jshell.spi.ExecutionEnv;
  * and, if it ignores the interrupt, stopped.
  */
 final class InProcessExecutionControl extends DirectExecutionControl {
-  private static final long STOP_GRACE_MILLIS = 2000;
+  private static final long STOP_GRACE_MILLIS = 1000;
 
   private final SnippetLoader loader;
   private final ExecutorService worker;

@@ -90,7 +90,7 @@ public final class NotebookExecutor {
           continue;
         }
         long cellStart = System.nanoTime();
-        CellFailure failure = session.runCell(cell, ++executionCount);
+        CellFailure failure = session.runCell(cell, codeCellNumber, ++executionCount);
         times.add(
             new ExecutionResult.CellTime(
                 index, codeCellNumber, Duration.ofNanos(System.nanoTime() - cellStart)));

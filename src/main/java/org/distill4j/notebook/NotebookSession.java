@@ -140,7 +140,7 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
    *
    * @return null on success, else why the cell failed (the error is also stored as an output)
    */
-  CellFailure runCell(Cell cell, int executionCount) {
+  CellFailure runCell(Cell cell, int codeCellNumber, int executionCount) {
     cell.outputs().clear();
     cell.setExecutionCount(executionCount);
     collector.startCell(cell.outputs());
@@ -153,7 +153,7 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
     long timeout = settings.cellTimeout() == null ? 0 : settings.cellTimeout().toNanos();
     control.setDeadline(timeout == 0 ? 0 : System.nanoTime() + timeout);
     try {
-      CellEvaluator.Result result = runParts(cell.source(), "");
+      CellEvaluator.Result result = runParts(cell.source(), "code cell " + codeCellNumber, "");
       if (result.present()) {
         collector.add(Output.executeResult(render(result), executionCount));
       }
@@ -191,12 +191,14 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
   }
 
   /** Runs code and magics in order; the result is that of the last part when it is code. */
-  private CellEvaluator.Result runParts(String source, String prefix) throws CellFailure {
+  private CellEvaluator.Result runParts(String source, String label, String prefix)
+      throws CellFailure {
     CellEvaluator.Result result = CellEvaluator.Result.NONE;
     for (CellSource.Part part : parseLocated(source, prefix)) {
       if (part instanceof CellSource.Code code) {
         result =
-            evaluator.evaluate(code.text(), new CellEvaluator.Location(prefix, code.firstLine()));
+            evaluator.evaluate(
+                code.text(), new CellEvaluator.Location(label, prefix, code.firstLine()));
       } else if (part instanceof CellSource.Magic magic) {
         result = CellEvaluator.Result.NONE;
         try {
@@ -231,7 +233,8 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
     }
     loadDepth++;
     try {
-      runParts(source, "in " + origin + " ");
+      String name = Path.of(origin).getFileName().toString();
+      runParts(source, name, "in " + name + " ");
     } finally {
       loadDepth--;
     }
