@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -312,6 +313,50 @@ class NotebookTest {
             .getAsJsonObject("data");
     assertEquals("QUJD", data.get("image/png").getAsString());
     assertEquals(2, data.getAsJsonArray("text/html").size());
+  }
+
+  /** Jupyter's own validator, when this machine has it (Debian's python3-nbformat is optional). */
+  @Test
+  void pythonNbformatAcceptsWrittenNotebooks(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(
+        runPython("import nbformat") == 0, "python3 with the nbformat module is not installed");
+    Notebook notebook = Notebook.create();
+    notebook.addMarkdown("# Title");
+    notebook.addRaw("raw");
+    Cell code = notebook.addCode("x");
+    code.setExecutionCount(1);
+    code.outputs().add(Output.stream("stdout", "a\nb"));
+    code.outputs().add(Output.displayData(Map.of("image/png", "iVBORw0KGgo=", "text/plain", "i")));
+    code.outputs().add(Output.executeResult(Map.of("text/plain", "1"), 1));
+    code.outputs().add(Output.error("E", "m", List.of("E: m")));
+    notebook.addCode("");
+    Path file = dir.resolve("check.ipynb");
+    notebook.write(file);
+    assertEquals(
+        0,
+        runPython(
+            "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))",
+            file.toString()));
+  }
+
+  private static int runPython(String code, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("python3", "-c", code));
+    command.addAll(List.of(args));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      // The availability probe stays quiet; the validation run shows its complaints.
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.redirectError(
+          args.length == 0 ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
+      Process process = builder.start();
+      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (java.io.IOException e) {
+      return -1; // no python3 at all
+    }
   }
 
   @Test
