@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * IJava's line magics, resolved without network access: {@code %jars} and {@code %classpath} (globs
@@ -34,10 +35,16 @@ final class MagicCommands {
   private final Path workingDirectory;
   private final Path mavenRepository;
   private final Set<String> providedArtifacts;
+  private final Set<String> hostClasspath;
   private final Host host;
 
   MagicCommands(
-      Path workingDirectory, Path mavenRepository, Set<String> providedArtifacts, Host host) {
+      Path workingDirectory,
+      Path mavenRepository,
+      Set<String> providedArtifacts,
+      Set<String> hostClasspath,
+      Host host) {
+    this.hostClasspath = hostClasspath;
     this.workingDirectory = workingDirectory;
     this.mavenRepository = mavenRepository;
     this.providedArtifacts = providedArtifacts;
@@ -117,8 +124,14 @@ final class MagicCommands {
     String version = parts[parts.length - 1];
     String packaging = parts.length >= 4 ? parts[2] : "jar";
     String classifier = parts.length == 5 ? "-" + parts[3] : "";
-    if (isProvided(group, artifact)) {
-      host.log("%maven " + coordinates + ": already on the executor's classpath, not added again");
+    String provider = providerOf(group, artifact);
+    if (provider != null) {
+      host.log(
+          "%maven "
+              + coordinates
+              + ": already on the executor's classpath ("
+              + provider
+              + "), not added again");
       return;
     }
     String extension = packaging.equals("bundle") ? "jar" : packaging;
@@ -143,10 +156,27 @@ final class MagicCommands {
     host.log("%maven " + coordinates + ": added " + jar + " (its dependencies are not resolved)");
   }
 
-  private boolean isProvided(String group, String artifact) {
+  /**
+   * What already supplies an artifact to the executor, or null: a declaration, a jar's Maven {@code
+   * pom.properties}, or a host classpath jar named like the artifact (Gradle-built jars such as
+   * DJL's carry no pom.properties). The host's classes would win over an added copy anyway, since
+   * the snippet loader asks its parent first.
+   */
+  private String providerOf(String group, String artifact) {
+    if (providedArtifacts.contains(group + ":" + artifact)) {
+      return "declared as provided";
+    }
     String pomProperties = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-    return providedArtifacts.contains(group + ":" + artifact)
-        || NotebookRuntime.class.getClassLoader().getResource(pomProperties) != null;
+    if (NotebookRuntime.class.getClassLoader().getResource(pomProperties) != null) {
+      return pomProperties;
+    }
+    Pattern jarName = Pattern.compile(Pattern.quote(artifact) + "-\\d.*\\.jar");
+    for (String entry : hostClasspath) {
+      if (jarName.matcher(Path.of(entry).getFileName().toString()).matches()) {
+        return entry;
+      }
+    }
+    return null;
   }
 
   private void load(List<String> args) throws CellFailure {

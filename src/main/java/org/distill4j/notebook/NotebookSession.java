@@ -67,6 +67,7 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
             settings.workingDirectory(),
             settings.mavenRepository(),
             settings.providedArtifacts(),
+            hostClasspath,
             this);
     capturedOut =
         new StreamCapture("stdout", collector, settings.echoOutput() ? System.out : null)
@@ -167,6 +168,12 @@ final class NotebookSession implements AutoCloseable, MagicCommands.Host {
               : failure;
       collector.add(reported.toOutput());
       return reported;
+    } catch (RuntimeException e) {
+      // JShell itself failed (e.g. its engine died after a stopped cell): report, do not crash.
+      CellFailure internal =
+          CellFailure.simple(e.getClass().getName(), "executor error: " + e.getMessage());
+      collector.add(internal.toOutput());
+      return internal;
     } finally {
       control.setDeadline(0);
       capturedOut.flush();

@@ -44,6 +44,7 @@ class NotebookExecutorTest {
   private static Cell sharedState;
   private static Cell empty;
   private static Cell checkedException;
+  private static Cell xchart;
 
   @BeforeAll
   static void runNotebook() {
@@ -92,6 +93,13 @@ class NotebookExecutorTest {
     scale = notebook.addCode("System.getProperty(\"distill4j.scale\", \"full\")");
     checkedException = notebook.addCode("Thread.sleep(1);\n\"slept\"");
     sharedState = notebook.addCode("org.distill4j.notebook.SharedBox.value = List.of(x, word);");
+    xchart =
+        notebook.addCode(
+            "import org.knowm.xchart.*;\n"
+                + "XYChart chart = new XYChartBuilder().width(160).height(120).title(\"loss\")"
+                + ".build();\n"
+                + "chart.addSeries(\"train\", new double[] {1, 2, 3}, new double[] {3, 2, 1});\n"
+                + "BitmapEncoder.getBufferedImage(chart);");
     notebook.addRaw("raw text");
 
     result =
@@ -197,6 +205,13 @@ class NotebookExecutorTest {
     BufferedImage decoded = decodePng(display);
     assertEquals(40, decoded.getWidth());
     assertEquals(6, decoded.getHeight());
+  }
+
+  @Test
+  void xchartChartsShowAsPngAsInIJavasOwnDemo() throws Exception {
+    BufferedImage decoded = decodePng(xchart.outputs().get(0));
+    assertEquals(160, decoded.getWidth());
+    assertEquals(120, decoded.getHeight());
   }
 
   @Test

@@ -120,9 +120,26 @@ class NotebookMagicsTest {
             "%maven org.example:adder:1.0: added "
                 + artifact.toAbsolutePath()
                 + " (its dependencies are not resolved)",
-            "%maven org.distill4j:distill4j:0.1.0-SNAPSHOT: already on the executor's classpath,"
-                + " not added again"),
+            "%maven org.distill4j:distill4j:0.1.0-SNAPSHOT: already on the executor's classpath"
+                + " (declared as provided), not added again"),
         log);
+  }
+
+  @Test
+  void mavenArtifactsOnTheHostClasspathAreNotAddedAgain() {
+    Notebook notebook = Notebook.create();
+    Cell cell = notebook.addCode("%maven ai.djl:api:0.1.0\nai.djl.ndarray.types.Shape.class");
+    List<String> log = new ArrayList<>();
+    ExecutionResult result = run(notebook, log);
+    assertTrue(result.success(), result.error());
+    assertResult(cell, "class ai.djl.ndarray.types.Shape");
+    assertEquals(1, log.size());
+    assertTrue(
+        log.get(0)
+            .matches(
+                "%maven ai\\.djl:api:0\\.1\\.0: already on the executor's"
+                    + " classpath \\(.*api-[0-9.]+\\.jar\\), not added again"),
+        log.get(0));
   }
 
   @Test
