@@ -1,10 +1,89 @@
 package org.distill4j.cli;
 
-/** Command-line entry point. */
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.Suggest;
+
+/**
+ * The {@code distill4j} command line. Commands mirror PaddleSeg's scripts and flags; every user
+ * error is one line on stderr and exit code 2 ({@code --debug} adds the stack trace).
+ */
 public final class Main {
+  /** A subcommand: parses its own flags and returns the process exit code. */
+  interface Command {
+    int run(String[] args) throws Exception;
+
+    String summary();
+  }
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
   private Main() {}
 
+  static Map<String, Command> commands() {
+    Map<String, Command> commands = new LinkedHashMap<>();
+    commands.put("train", new TrainCommand());
+    commands.put("eval", new EvalCommand());
+    commands.put("predict", new PredictCommand());
+    commands.put("check", new CheckCommand());
+    commands.put("make-dataset", new MakeDatasetCommand());
+    commands.put("tutorial", new TutorialCommand());
+    return commands;
+  }
+
   public static void main(String[] args) {
-    System.out.println("distill4j");
+    System.exit(run(args, System.err));
+  }
+
+  /** Runs a command line and returns its exit code instead of exiting (used by tests). */
+  public static int run(String[] args, PrintStream err) {
+    boolean debug = Arrays.asList(args).contains("--debug");
+    String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+    Map<String, Command> commands = commands();
+    if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("help")) {
+      err.println(usage(commands));
+      return rest.length == 0 ? USAGE : OK;
+    }
+    Command command = commands.get(rest[0]);
+    if (command == null) {
+      String closest = Suggest.closest(rest[0], commands.keySet());
+      err.println(
+          "error: unknown command '"
+              + rest[0]
+              + "'"
+              + (closest == null ? "" : " (did you mean '" + closest + "'?)")
+              + "; commands: "
+              + String.join(", ", commands.keySet()));
+      return USAGE;
+    }
+    try {
+      return command.run(Arrays.copyOfRange(rest, 1, rest.length));
+    } catch (ConfigException e) {
+      err.println("error: " + e.getMessage());
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return USAGE;
+    } catch (Exception e) {
+      err.println("error: " + rest[0] + " failed: " + e);
+      if (debug) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(run again with --debug for the stack trace)");
+      }
+      return FAILED;
+    }
+  }
+
+  private static String usage(Map<String, Command> commands) {
+    StringBuilder sb =
+        new StringBuilder("usage: distill4j <command> [flags]   (--debug shows stack traces)\n");
+    commands.forEach((name, c) -> sb.append(String.format("  %-13s %s%n", name, c.summary())));
+    return sb.toString().stripTrailing();
   }
 }

@@ -32,6 +32,13 @@ import org.distill4j.models.deeplab.DeepLabV3P;
  * weights saved by {@link SegmentationModel#saveBackboneWeights}.
  */
 public final class Models {
+  /**
+   * An input shape for {@link SegmentationModel#initialize}: parameter shapes depend only on the
+   * three input channels, so any spatial size that survives the output stride will do.
+   */
+  public static final ai.djl.ndarray.types.Shape PARAMETER_SHAPE =
+      new ai.djl.ndarray.types.Shape(1, 3, 64, 64);
+
   private static final Set<String> MODEL_KEYS =
       Set.of(
           "type",

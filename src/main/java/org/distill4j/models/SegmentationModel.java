@@ -151,6 +151,15 @@ public final class SegmentationModel {
   }
 
   /**
+   * The manager the parameters live in, as given to {@link #initialize}. The caller that created it
+   * owns it and closes it; per-step work should use a sub-manager of it.
+   */
+  public NDManager manager() {
+    requireInitialized();
+    return manager;
+  }
+
+  /**
    * Creates every parameter in {@code manager} the way Paddle does when nothing is loaded (conv
    * weights Normal(0, sqrt(2/(k*k*in))), biases 0, BN gamma 1 beta 0, running mean 0 var 1),
    * reproducible under {@code Engine.getInstance().setRandomSeed}. Then loads the configured

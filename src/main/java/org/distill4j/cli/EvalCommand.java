@@ -1,0 +1,44 @@
+package org.distill4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.util.Set;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.config.SegConfig;
+import org.distill4j.data.Datasets;
+import org.distill4j.data.SegDataset;
+import org.distill4j.eval.SegEvaluator;
+import org.distill4j.eval.SegMetrics;
+import org.distill4j.models.SegmentationModel;
+
+/** {@code eval}: whole-image evaluation of saved weights on the config's validation set. */
+final class EvalCommand implements Main.Command {
+  @Override
+  public String summary() {
+    return "evaluate saved weights on the val set (--config FILE --model_path DIR)";
+  }
+
+  @Override
+  public int run(String[] argv) {
+    Args args = Args.parse("eval", argv, Set.of(), Set.of("config", "model_path", "num_workers"));
+    ResolvedConfig config = ConfigFlags.load(args, "config");
+    SegConfig seg = new SegConfig(config.root());
+    SegDataset val =
+        Datasets.build(
+            seg.valDataset()
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            config.source()
+                                + ": val_dataset: missing; eval needs a validation set")),
+            "val");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SegmentationModel model = ModelLoading.build(seg, args.path("model_path"), manager);
+      long t0 = System.nanoTime();
+      SegMetrics metrics = SegEvaluator.evaluate(model, val);
+      System.out.println(metrics.format(val.size()));
+      System.out.printf("[EVAL] %d images in %.1f s%n", val.size(), (System.nanoTime() - t0) / 1e9);
+    }
+    return Main.OK;
+  }
+}

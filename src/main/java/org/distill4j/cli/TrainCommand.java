@@ -1,0 +1,82 @@
+package org.distill4j.cli;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Set;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.train.ConsoleProgress;
+import org.distill4j.train.History;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.TrainingResult;
+import org.distill4j.train.TrainingSetup;
+import org.distill4j.viz.ChartWriter;
+
+/** {@code train}: PaddleSeg's {@code train.py} for one config. */
+final class TrainCommand implements Main.Command {
+  static final Set<String> SWITCHES = Set.of("do_eval", "use_vdl");
+  static final Set<String> OPTIONS =
+      Set.of(
+          "config",
+          "save_interval",
+          "num_workers",
+          "seed",
+          "save_dir",
+          "iters",
+          "batch_size",
+          "learning_rate",
+          "log_iters",
+          "keep_checkpoint_max",
+          "resume_model");
+
+  @Override
+  public String summary() {
+    return "train a model from a config (--config FILE --do_eval --use_vdl --save_dir DIR ...)";
+  }
+
+  @Override
+  public int run(String[] argv) {
+    Args args = Args.parse("train", argv, SWITCHES, OPTIONS);
+    ResolvedConfig config = ConfigFlags.load(args, "config");
+    TrainingOptions.Builder options = options(args);
+    long seed = args.intValue("seed", 0);
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
+      TrainingResult result = train(setup, options, args.flag("use_vdl"), "train");
+      return result.interrupted() ? Main.FAILED : Main.OK;
+    }
+  }
+
+  /** Loop options from the flags every training command shares. */
+  static TrainingOptions.Builder options(Args args) {
+    return TrainingOptions.builder()
+        .optDoEval(args.flag("do_eval"))
+        .optSaveInterval(args.intValue("save_interval", 1000))
+        .optNumWorkers(args.intValue("num_workers", 0))
+        .optSeed(args.intValue("seed", 0))
+        .optSaveDir(Paths.get(args.get("save_dir", "output")))
+        .optLogIters(args.intValue("log_iters", 10))
+        .optKeepCheckpointMax(args.intValue("keep_checkpoint_max", 5))
+        .optResumeModel(args.optPath("resume_model"));
+  }
+
+  /** Saves the resolved config, attaches history, console and chart listeners, and trains. */
+  static TrainingResult train(
+      TrainingSetup setup, TrainingOptions.Builder options, boolean useVdl, String title) {
+    var builder = setup.trainer(options);
+    Path saveDir = options.build().saveDir();
+    setup.config().save(saveDir);
+    History history = new History(saveDir);
+    builder.addListener(history).addListener(new ConsoleProgress());
+    if (useVdl) {
+      builder.addListener(new ChartWriter(history, saveDir, title));
+    }
+    System.out.println(
+        "[TRAIN] "
+            + setup.model().name()
+            + ", "
+            + String.format(Locale.ROOT, "%,d", setup.model().parameterCount())
+            + " parameters; saving to "
+            + saveDir);
+    return builder.build().train();
+  }
+}

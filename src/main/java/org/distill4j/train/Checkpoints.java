@@ -1,0 +1,217 @@
+package org.distill4j.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.distill4j.config.ConfigException;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.train.optim.SegOptimizer;
+
+/**
+ * Checkpoint directories in PaddleSeg's layout: {@code iter_N/} with the model weights, the
+ * optimizer state and the loop state, and {@code best_model/} with weights only. Each directory is
+ * written under a temporary name and renamed when complete, so a killed run never leaves a
+ * half-written checkpoint behind.
+ */
+public final class Checkpoints {
+  /** Weights file name inside a checkpoint directory (without DJL's suffix). */
+  public static final String MODEL_NAME = "model";
+
+  public static final String OPTIMIZER_FILE = "optimizer.state";
+  public static final String STATE_FILE = "train_state.properties";
+  public static final String CONFIG_FILE = "config.yml";
+  public static final String BEST_DIR = "best_model";
+
+  private final Path saveDir;
+
+  public Checkpoints(Path saveDir) {
+    this.saveDir = saveDir;
+  }
+
+  /** The loop state stored beside the weights. */
+  public record LoopState(int iteration, double bestMiou, int bestIteration) {}
+
+  /** Writes {@code iter_N/} with weights, optimizer state, loop state and the config. */
+  public Path saveIteration(
+      SegmentationModel model, SegOptimizer optimizer, LoopState state, String configYaml) {
+    Path target = saveDir.resolve("iter_" + state.iteration());
+    return writeAtomically(
+        target,
+        tmp -> {
+          model.saveWeights(tmp, MODEL_NAME);
+          optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
+          writeState(tmp.resolve(STATE_FILE), state);
+          writeConfig(tmp, configYaml);
+        });
+  }
+
+  /** Writes {@code best_model/} with the weights and the loop state of the best evaluation. */
+  public Path saveBest(SegmentationModel model, LoopState state, String configYaml) {
+    return writeAtomically(
+        saveDir.resolve(BEST_DIR),
+        tmp -> {
+          model.saveWeights(tmp, MODEL_NAME);
+          writeState(tmp.resolve(STATE_FILE), state);
+          writeConfig(tmp, configYaml);
+        });
+  }
+
+  /** Deletes the oldest {@code iter_N} directories beyond {@code keep}. */
+  public void prune(int keep) {
+    List<Path> dirs = iterationDirs();
+    for (int i = 0; i < dirs.size() - keep; i++) {
+      deleteRecursively(dirs.get(i));
+    }
+  }
+
+  /** The complete {@code iter_N} directories, oldest first. */
+  public List<Path> iterationDirs() {
+    List<Path> dirs = new ArrayList<>();
+    if (!Files.isDirectory(saveDir)) {
+      return dirs;
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(saveDir, "iter_*")) {
+      for (Path p : stream) {
+        if (Files.isDirectory(p) && parseIteration(p) > 0) {
+          dirs.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    dirs.sort(Comparator.comparingInt(Checkpoints::parseIteration));
+    return dirs;
+  }
+
+  /**
+   * Restores weights and optimizer state from an {@code iter_N} directory and returns the loop
+   * state to continue from.
+   */
+  public static LoopState resume(SegmentationModel model, SegOptimizer optimizer, Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException(
+          "resume_model: " + dir + " is not a directory; expected a checkpoint such as iter_250");
+    }
+    model.loadWeights(dir);
+    Path opt = dir.resolve(OPTIMIZER_FILE);
+    if (!Files.exists(opt)) {
+      throw new ConfigException(
+          "resume_model: "
+              + dir
+              + " has no "
+              + OPTIMIZER_FILE
+              + "; only iter_N directories resume");
+    }
+    optimizer.loadState(opt);
+    Path stateFile = dir.resolve(STATE_FILE);
+    if (Files.exists(stateFile)) {
+      return readState(stateFile);
+    }
+    int iter = parseIteration(dir);
+    if (iter <= 0) {
+      throw new ConfigException(
+          "resume_model: cannot tell the iteration of " + dir + "; expected a name like iter_250");
+    }
+    return new LoopState(iter, Double.NaN, 0);
+  }
+
+  /** The integer after the last underscore of a directory name, as PaddleSeg parses it; or -1. */
+  public static int parseIteration(Path dir) {
+    String name = dir.getFileName().toString();
+    int us = name.lastIndexOf('_');
+    try {
+      return us < 0 ? -1 : Integer.parseInt(name.substring(us + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Reads the loop state file of a checkpoint directory. */
+  public static LoopState readState(Path file) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+      return new LoopState(
+          Integer.parseInt(p.getProperty("iteration")),
+          Double.parseDouble(p.getProperty("best_miou", "NaN")),
+          Integer.parseInt(p.getProperty("best_iteration", "0")));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("cannot read checkpoint state " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeState(Path file, LoopState state) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("iteration", Integer.toString(state.iteration()));
+    p.setProperty("best_miou", Double.toString(state.bestMiou()));
+    p.setProperty("best_iteration", Integer.toString(state.bestIteration()));
+    try (OutputStream out = Files.newOutputStream(file)) {
+      p.store(out, "distill4j loop state");
+    }
+  }
+
+  private static void writeConfig(Path dir, String configYaml) throws IOException {
+    if (configYaml != null) {
+      Files.writeString(dir.resolve(CONFIG_FILE), configYaml);
+    }
+  }
+
+  private interface DirWriter {
+    void write(Path tmp) throws IOException;
+  }
+
+  private static Path writeAtomically(Path target, DirWriter writer) {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
+    try {
+      Files.createDirectories(tmp);
+      writer.write(tmp);
+      Path old = null;
+      if (Files.exists(target)) {
+        old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+        Files.move(target, old);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target);
+      }
+      if (old != null) {
+        deleteRecursively(old);
+      }
+      return target;
+    } catch (IOException e) {
+      deleteRecursively(tmp);
+      throw new ConfigException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

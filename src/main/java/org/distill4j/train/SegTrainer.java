@@ -1,0 +1,347 @@
+package org.distill4j.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.distill4j.config.ConfigException;
+import org.distill4j.data.Batch;
+import org.distill4j.data.DataLoader;
+import org.distill4j.data.SegDataset;
+import org.distill4j.eval.SegEvaluator;
+import org.distill4j.eval.SegMetrics;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.models.TapRecorder;
+import org.distill4j.train.optim.LearningRateSchedule;
+import org.distill4j.train.optim.SegOptimizer;
+
+/**
+ * The training loop shared by plain training and distillation: batches from a {@link DataLoader},
+ * one optimizer step per iteration, the learning-rate schedule stepped after each update,
+ * evaluation and checkpoints every {@code save_interval} and at the last iteration. It emits events
+ * to {@link TrainingListener}s and knows nothing about consoles, files or charts.
+ *
+ * <p>The loop checks the thread's interrupt flag between iterations, so a notebook's stop button
+ * ends it cleanly after the current step.
+ */
+public final class SegTrainer {
+  private final SegmentationModel model;
+  private final SegDataset trainSet;
+  private final SegDataset valSet;
+  private final TrainingObjective objective;
+  private final SegOptimizer optimizer;
+  private final LearningRateSchedule schedule;
+  private final TrainingOptions options;
+  private final List<TrainingListener> listeners;
+  private final String configYaml;
+
+  private SegTrainer(Builder b) {
+    this.model = b.model;
+    this.trainSet = b.trainSet;
+    this.valSet = b.valSet;
+    this.objective = b.objective;
+    this.optimizer = b.optimizer;
+    this.schedule = b.schedule;
+    this.options = b.options;
+    this.listeners = List.copyOf(b.listeners);
+    this.configYaml = b.configYaml;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs the loop to {@code iters} (or to an interrupt) and returns what it produced. */
+  public TrainingResult train() {
+    long started = System.nanoTime();
+    Checkpoints checkpoints = options.saveDir() == null ? null : new Checkpoints(options.saveDir());
+    Checkpoints.LoopState state = new Checkpoints.LoopState(0, Double.NaN, 0);
+    // Optimizer state is saved and restored by parameter name, not by per-process parameter id.
+    optimizer.nameParameters(model.block());
+    if (options.resumeModel() != null) {
+      state = Checkpoints.resume(model, optimizer, options.resumeModel());
+    }
+    int start = state.iteration();
+    double bestMiou = state.bestMiou();
+    int bestIter = state.bestIteration();
+    SegMetrics lastMetrics = null;
+    boolean interrupted = false;
+    int iter = start;
+
+    for (TrainingListener l : listeners) {
+      l.onTrainingStart(options, start + 1);
+    }
+    try (Model djlModel = Model.newInstance(model.name());
+        DataLoader loader = newLoader()) {
+      djlModel.setBlock(model.block());
+      try (Trainer trainer = djlModel.newTrainer(trainingConfig())) {
+        WindowStats window = new WindowStats();
+        Iterator<Batch> batches = loader.stream(start);
+        while (iter < options.iters()) {
+          if (Thread.currentThread().isInterrupted()) {
+            interrupted = true;
+            break;
+          }
+          long t0 = System.nanoTime();
+          Batch batch = batches.next();
+          double lr = schedule.learningRate(iter);
+          optimizer.setLearningRate(lr);
+          Map<String, Double> terms = step(trainer, batch, iter + 1);
+          iter++;
+          window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
+          if (iter % options.logIters() == 0 || iter == options.iters()) {
+            emitIteration(window, iter, batch.epoch, lr, start);
+            window = new WindowStats();
+          }
+          if (options.isSaveIteration(iter)) {
+            if (options.doEval() && valSet != null) {
+              long e0 = System.nanoTime();
+              lastMetrics = SegEvaluator.evaluate(model, valSet);
+              if (Double.isNaN(bestMiou) || lastMetrics.miou() > bestMiou) {
+                bestMiou = lastMetrics.miou();
+                bestIter = iter;
+                if (checkpoints != null) {
+                  checkpoints.saveBest(
+                      model, new Checkpoints.LoopState(iter, bestMiou, bestIter), configYaml);
+                }
+              }
+              EvalLog log =
+                  new EvalLog(
+                      iter,
+                      lastMetrics,
+                      valSet.size(),
+                      bestMiou,
+                      bestIter,
+                      (System.nanoTime() - e0) / 1e9);
+              listeners.forEach(l -> l.onEvaluation(log));
+            }
+            if (checkpoints != null) {
+              var saved =
+                  checkpoints.saveIteration(
+                      model,
+                      optimizer,
+                      new Checkpoints.LoopState(iter, bestMiou, bestIter),
+                      configYaml);
+              checkpoints.prune(options.keepCheckpointMax());
+              final int savedIter = iter;
+              listeners.forEach(l -> l.onCheckpoint(savedIter, saved));
+            }
+          }
+        }
+      }
+    }
+    TrainingResult result =
+        new TrainingResult(
+            iter,
+            interrupted,
+            Optional.ofNullable(lastMetrics),
+            bestMiou,
+            bestIter,
+            options.saveDir(),
+            (System.nanoTime() - started) / 1e9);
+    listeners.forEach(l -> l.onTrainingEnd(result));
+    return result;
+  }
+
+  private DataLoader newLoader() {
+    return DataLoader.builder()
+        .setDataset(trainSet)
+        .setBatchSize(options.batchSize())
+        .optShuffle(true)
+        .optDropLast(true)
+        .optNumWorkers(options.numWorkers())
+        .optSeed(options.seed())
+        .build();
+  }
+
+  private DefaultTrainingConfig trainingConfig() {
+    // The loss given to DJL is never called: the objective computes the loss terms itself.
+    return new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer);
+  }
+
+  /** One forward, backward and update; returns the scalar value of every loss term. */
+  private Map<String, Double> step(Trainer trainer, Batch batch, int iteration) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    try (NDManager stepManager = trainer.getManager().newSubManager()) {
+      NDArray images =
+          stepManager.create(
+              batch.images, new Shape(batch.size, batch.channels, batch.height, batch.width));
+      NDArray labels =
+          stepManager.create(batch.labels, new Shape(batch.size, batch.height, batch.width));
+      TapRecorder taps =
+          objective.tapPaths().isEmpty() ? null : new TapRecorder(objective.tapPaths());
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        if (taps != null) {
+          model.attachRecorder(taps);
+        }
+        NDList outputs;
+        try {
+          outputs = trainer.forward(new NDList(images));
+        } finally {
+          if (taps != null) {
+            model.detachRecorder();
+          }
+        }
+        Map<String, NDArray> terms = objective.compute(outputs, images, labels, taps);
+        for (Map.Entry<String, NDArray> e : terms.entrySet()) {
+          double v = e.getValue().getFloat();
+          if (!Double.isFinite(v)) {
+            throw new ConfigException(
+                "loss term '"
+                    + e.getKey()
+                    + "' is "
+                    + v
+                    + " at iteration "
+                    + iteration
+                    + "; lower the learning rate or check the labels (values must be class indices"
+                    + " or 255)");
+          }
+          values.put(e.getKey(), v);
+        }
+        collector.backward(terms.get(TrainingObjective.TOTAL));
+      }
+      trainer.step();
+    }
+    return values;
+  }
+
+  private void emitIteration(WindowStats w, int iter, int epochIndex, double lr, int start) {
+    double batchCost = w.seconds / w.count;
+    int remaining = options.iters() - iter;
+    IterationLog log =
+        new IterationLog(
+            iter,
+            options.iters(),
+            epochIndex + 1,
+            w.means(),
+            lr,
+            batchCost,
+            w.readSeconds / w.count,
+            w.samples / w.seconds,
+            remaining * batchCost);
+    listeners.forEach(l -> l.onIteration(log));
+  }
+
+  /** Running sums over one logging window. */
+  private static final class WindowStats {
+    private final Map<String, Double> sums = new LinkedHashMap<>();
+    private int count;
+    private double seconds;
+    private double readSeconds;
+    private long samples;
+
+    void add(Map<String, Double> terms, double read, double total, int batchSize) {
+      terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
+      count++;
+      seconds += total;
+      readSeconds += read;
+      samples += batchSize;
+    }
+
+    Map<String, Double> means() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      sums.forEach((k, v) -> out.put(k, v / count));
+      return out;
+    }
+  }
+
+  /** Builder for {@link SegTrainer}. */
+  public static final class Builder {
+    private SegmentationModel model;
+    private SegDataset trainSet;
+    private SegDataset valSet;
+    private TrainingObjective objective;
+    private SegOptimizer optimizer;
+    private LearningRateSchedule schedule;
+    private TrainingOptions options = TrainingOptions.builder().build();
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private String configYaml;
+
+    private Builder() {}
+
+    public Builder setModel(SegmentationModel model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder setTrainDataset(SegDataset trainSet) {
+      this.trainSet = trainSet;
+      return this;
+    }
+
+    public Builder optValDataset(SegDataset valSet) {
+      this.valSet = valSet;
+      return this;
+    }
+
+    public Builder setObjective(TrainingObjective objective) {
+      this.objective = objective;
+      return this;
+    }
+
+    public Builder setOptimizer(SegOptimizer optimizer) {
+      this.optimizer = optimizer;
+      return this;
+    }
+
+    public Builder setSchedule(LearningRateSchedule schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
+    public Builder setOptions(TrainingOptions options) {
+      this.options = options;
+      return this;
+    }
+
+    public Builder addListener(TrainingListener listener) {
+      this.listeners.add(listener);
+      return this;
+    }
+
+    /** The resolved config, stored beside every checkpoint for provenance. */
+    public Builder optConfigYaml(String configYaml) {
+      this.configYaml = configYaml;
+      return this;
+    }
+
+    public SegTrainer build() {
+      require(model, "model");
+      require(trainSet, "train dataset");
+      require(objective, "objective");
+      require(optimizer, "optimizer");
+      require(schedule, "learning-rate schedule");
+      if (options.batchSize() > trainSet.size()) {
+        throw new ConfigException(
+            "batch_size "
+                + options.batchSize()
+                + " is larger than the training set ("
+                + trainSet.size()
+                + " images in "
+                + trainSet.root()
+                + "); lower batch_size");
+      }
+      if (options.doEval() && valSet == null) {
+        throw new ConfigException("--do_eval needs a val_dataset section in the config");
+      }
+      return new SegTrainer(this);
+    }
+
+    private static void require(Object o, String what) {
+      if (o == null) {
+        throw new IllegalStateException("SegTrainer needs a " + what);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package org.distill4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.distill4j.losses.LossMix;
+import org.distill4j.models.TapRecorder;
+
+/** Plain supervised training: the config's {@code loss} mix against the labels. */
+public final class SupervisedObjective implements TrainingObjective {
+  private final LossMix loss;
+
+  public SupervisedObjective(LossMix loss) {
+    this.loss = loss;
+  }
+
+  @Override
+  public Map<String, NDArray> compute(
+      NDList outputs, NDArray images, NDArray labels, TapRecorder taps) {
+    Map<String, NDArray> terms = new LinkedHashMap<>();
+    terms.put(TOTAL, loss.total(outputs, labels));
+    return terms;
+  }
+}

@@ -1,0 +1,34 @@
+package org.distill4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.Map;
+import java.util.Set;
+import org.distill4j.models.TapRecorder;
+
+/**
+ * What a training step minimises. Plain training uses the config's {@code loss} mix; distillation
+ * adds terms that compare the student with a teacher. The returned map's {@code loss} entry is the
+ * total that is back-propagated; the other entries are logged as separate terms.
+ */
+public interface TrainingObjective {
+  /** Name of the total in the returned map. */
+  String TOTAL = "loss";
+
+  /**
+   * Computes the loss terms of one batch. Called inside the gradient collector; every array it
+   * creates must belong to the manager of {@code images}, which is closed after the step.
+   *
+   * @param outputs the model's outputs (a list of logits)
+   * @param images the input batch (N, 3, H, W)
+   * @param labels the labels (N, H, W), 255 = ignore
+   * @param taps the recorder holding the tensors of {@link #tapPaths()}, or null when none
+   * @return named scalar terms; {@code loss} is the total
+   */
+  Map<String, NDArray> compute(NDList outputs, NDArray images, NDArray labels, TapRecorder taps);
+
+  /** The student tap paths this objective needs recorded during the forward pass. */
+  default Set<String> tapPaths() {
+    return Set.of();
+  }
+}

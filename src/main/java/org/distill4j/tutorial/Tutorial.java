@@ -1,0 +1,261 @@
+package org.distill4j.tutorial;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.train.ConsoleProgress;
+import org.distill4j.train.History;
+import org.distill4j.train.IterationLog;
+import org.distill4j.train.TrainingListener;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.TrainingResult;
+import org.distill4j.train.TrainingSetup;
+import org.distill4j.viz.ChartWriter;
+import org.distill4j.viz.Charts;
+
+/**
+ * The tutorial's main job in one call: make sure the data exists (generating the synthetic set if
+ * needed), train the teacher, train the student alone, and compare them. The CLI's {@code tutorial}
+ * command and the notebooks both use it.
+ */
+public final class Tutorial {
+  private final TutorialScale scale;
+  private final Path projectRoot;
+  private final Path outputDir;
+  private final Path dataRoot;
+  private final long seed;
+  private final int numWorkers;
+  private final List<TrainingListener> extraListeners;
+
+  private Tutorial(Builder b) {
+    this.scale = b.scale;
+    this.projectRoot = b.projectRoot.toAbsolutePath().normalize();
+    this.outputDir = b.outputDir.toAbsolutePath().normalize();
+    this.dataRoot =
+        (b.dataRoot != null ? b.dataRoot : Paths.get(scale.dataRoot()))
+            .toAbsolutePath()
+            .normalize();
+    this.seed = b.seed;
+    this.numWorkers = b.numWorkers;
+    this.extraListeners = List.copyOf(b.listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** One row of the comparison table. */
+  public record Row(
+      String role,
+      String model,
+      long parameters,
+      double miou,
+      double[] classIou,
+      double msPerIter,
+      double seconds) {}
+
+  /** Generates the synthetic dataset when {@code dataRoot} has none. Returns true if it did. */
+  public boolean ensureData() {
+    if (Files.exists(dataRoot.resolve("train_list.txt"))) {
+      return false;
+    }
+    System.out.println(
+        "[DATA] no dataset at " + dataRoot + "; generating the synthetic optic-disc set");
+    SyntheticFundusGenerator.builder()
+        .optSeed(0)
+        .optTrain(scale.trainImages())
+        .optVal(scale.valImages())
+        .optTest(scale.testImages())
+        .optImageSize(scale.imageWidth(), scale.imageHeight())
+        .build()
+        .generate(dataRoot);
+    return true;
+  }
+
+  /** The scale's config for {@code role} with its dataset roots pointed at this run's data. */
+  public ResolvedConfig config(String role) {
+    Path base =
+        role.equals("teacher")
+            ? scale.teacherConfig(projectRoot)
+            : scale.studentConfig(projectRoot);
+    Path derived = outputDir.resolve("configs").resolve(role + ".yml");
+    String yaml =
+        "_base_: '"
+            + base.toAbsolutePath()
+            + "'\n"
+            + "train_dataset:\n  dataset_root: '"
+            + dataRoot
+            + "'\n"
+            + "val_dataset:\n  dataset_root: '"
+            + dataRoot
+            + "'\n";
+    try {
+      Files.createDirectories(derived.getParent());
+      Files.writeString(derived, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + derived, e);
+    }
+    return ConfigLoader.load(derived);
+  }
+
+  /** Trains one role ({@code teacher} or {@code student}) alone and returns its table row. */
+  public Row train(String role) {
+    ResolvedConfig config = config(role);
+    Path saveDir = outputDir.resolve(role);
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
+      int iters = setup.segConfig().iters();
+      TrainingOptions.Builder options =
+          TrainingOptions.builder()
+              .optDoEval(true)
+              .optSaveInterval(Math.max(1, iters / 4))
+              .optLogIters(Math.max(1, Math.min(10, iters / 10)))
+              .optKeepCheckpointMax(1)
+              .optSeed(seed)
+              .optNumWorkers(numWorkers)
+              .optSaveDir(saveDir);
+      setup.config().save(saveDir);
+      History history = new History(saveDir);
+      var builder =
+          setup
+              .trainer(options)
+              .addListener(history)
+              .addListener(new ConsoleProgress())
+              .addListener(new ChartWriter(history, saveDir, role));
+      extraListeners.forEach(builder::addListener);
+      TrainingResult result = builder.build().train();
+      double ms = meanBatchCostMs(history.iterations());
+      double[] classIou =
+          history.evaluations().stream()
+              .filter(e -> e.iteration() == result.bestIteration())
+              .findFirst()
+              .map(e -> e.metrics().classIou())
+              .orElse(new double[0]);
+      return new Row(
+          role,
+          setup.model().name(),
+          setup.model().parameterCount(),
+          result.bestMiou(),
+          classIou,
+          ms,
+          result.seconds());
+    }
+  }
+
+  /** Runs the whole tutorial and returns its rows (teacher first). */
+  public List<Row> run() {
+    ensureData();
+    List<Row> rows = new ArrayList<>();
+    rows.add(train("teacher"));
+    rows.add(train("student"));
+    Map<String, Double> bars = new LinkedHashMap<>();
+    for (Row r : rows) {
+      bars.put(r.role(), r.miou());
+    }
+    Charts.savePng(
+        Charts.bars("Validation mIoU (" + scale.id() + " scale)", "mIoU", bars),
+        outputDir.resolve("comparison.png"));
+    return rows;
+  }
+
+  /** A plain-text table of the rows. */
+  public static String table(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %-26s %12s %8s %9s %10s %9s%n",
+            "role",
+            "model",
+            "parameters",
+            "mIoU",
+            "disc IoU",
+            "ms/iter",
+            "minutes"));
+    for (Row r : rows) {
+      double disc = r.classIou().length > 1 ? r.classIou()[1] : Double.NaN;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %-26s %,12d %8.4f %9.4f %10.1f %9.2f%n",
+              r.role(),
+              r.model(),
+              r.parameters(),
+              r.miou(),
+              disc,
+              r.msPerIter(),
+              r.seconds() / 60));
+    }
+    return sb.toString();
+  }
+
+  private static double meanBatchCostMs(List<IterationLog> logs) {
+    // Skip the first window: it includes warm-up.
+    List<IterationLog> steady = logs.size() > 1 ? logs.subList(1, logs.size()) : logs;
+    return steady.stream().mapToDouble(IterationLog::batchCost).average().orElse(Double.NaN) * 1000;
+  }
+
+  /** Builder for {@link Tutorial}. */
+  public static final class Builder {
+    private TutorialScale scale = TutorialScale.CPU;
+    private Path projectRoot = Paths.get("");
+    private Path outputDir = Paths.get("output", "tutorial");
+    private Path dataRoot;
+    private long seed;
+    private int numWorkers = 2;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder optScale(TutorialScale scale) {
+      this.scale = scale;
+      return this;
+    }
+
+    /** The directory holding {@code configs/}; defaults to the working directory. */
+    public Builder optProjectRoot(Path projectRoot) {
+      this.projectRoot = projectRoot;
+      return this;
+    }
+
+    public Builder optOutputDir(Path outputDir) {
+      this.outputDir = outputDir;
+      return this;
+    }
+
+    /** Where the dataset is (or is generated); defaults to the scale's {@code data/...} root. */
+    public Builder optDataRoot(Path dataRoot) {
+      this.dataRoot = dataRoot;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder optNumWorkers(int numWorkers) {
+      this.numWorkers = numWorkers;
+      return this;
+    }
+
+    /** Extra listeners for every training run, e.g. a notebook's live chart. */
+    public Builder addListener(TrainingListener listener) {
+      listeners.add(listener);
+      return this;
+    }
+
+    public Tutorial build() {
+      return new Tutorial(this);
+    }
+  }
+}
