@@ -1,14 +1,12 @@
 package org.distill4j.train;
 
-import ai.djl.Model;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
+import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -82,61 +80,64 @@ public final class SegTrainer {
     for (TrainingListener l : listeners) {
       l.onTrainingStart(options, start + 1);
     }
-    try (Model djlModel = Model.newInstance(model.name());
+    // Parameters are read through one store wired to the optimizer: a step's update covers the
+    // model and every extra trainable block the objective reads through the same store.
+    try (NDManager trainManager = model.manager().newSubManager();
         DataLoader loader = newLoader()) {
-      djlModel.setBlock(model.block());
-      try (Trainer trainer = djlModel.newTrainer(trainingConfig())) {
-        WindowStats window = new WindowStats();
-        Iterator<Batch> batches = loader.stream(start);
-        while (iter < options.iters()) {
-          if (Thread.currentThread().isInterrupted()) {
-            interrupted = true;
-            break;
-          }
-          long t0 = System.nanoTime();
-          Batch batch = batches.next();
-          double lr = schedule.learningRate(iter);
-          optimizer.setLearningRate(lr);
-          Map<String, Double> terms = step(trainer, batch, iter + 1);
-          iter++;
-          window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
-          if (iter % options.logIters() == 0 || iter == options.iters()) {
-            emitIteration(window, iter, batch.epoch, lr, start);
-            window = new WindowStats();
-          }
-          if (options.isSaveIteration(iter)) {
-            if (options.doEval() && valSet != null) {
-              long e0 = System.nanoTime();
-              lastMetrics = SegEvaluator.evaluate(model, valSet);
-              if (Double.isNaN(bestMiou) || lastMetrics.miou() > bestMiou) {
-                bestMiou = lastMetrics.miou();
-                bestIter = iter;
-                if (checkpoints != null) {
-                  checkpoints.saveBest(
-                      model, new Checkpoints.LoopState(iter, bestMiou, bestIter), configYaml);
-                }
+      ParameterStore parameters = new ParameterStore(trainManager, false);
+      parameters.setParameterServer(
+          trainManager.getEngine().newParameterServer(optimizer),
+          new Device[] {trainManager.getDevice()});
+      WindowStats window = new WindowStats();
+      Iterator<Batch> batches = loader.stream(start);
+      while (iter < options.iters()) {
+        if (Thread.currentThread().isInterrupted()) {
+          interrupted = true;
+          break;
+        }
+        long t0 = System.nanoTime();
+        Batch batch = batches.next();
+        double lr = schedule.learningRate(iter);
+        optimizer.setLearningRate(lr);
+        Map<String, Double> terms = step(parameters, trainManager, batch, iter + 1);
+        iter++;
+        window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
+        if (iter % options.logIters() == 0 || iter == options.iters()) {
+          emitIteration(window, iter, batch.epoch, lr, start);
+          window = new WindowStats();
+        }
+        if (options.isSaveIteration(iter)) {
+          if (options.doEval() && valSet != null) {
+            long e0 = System.nanoTime();
+            lastMetrics = SegEvaluator.evaluate(model, valSet);
+            if (Double.isNaN(bestMiou) || lastMetrics.miou() > bestMiou) {
+              bestMiou = lastMetrics.miou();
+              bestIter = iter;
+              if (checkpoints != null) {
+                checkpoints.saveBest(
+                    model, new Checkpoints.LoopState(iter, bestMiou, bestIter), configYaml);
               }
-              EvalLog log =
-                  new EvalLog(
-                      iter,
-                      lastMetrics,
-                      valSet.size(),
-                      bestMiou,
-                      bestIter,
-                      (System.nanoTime() - e0) / 1e9);
-              listeners.forEach(l -> l.onEvaluation(log));
             }
-            if (checkpoints != null) {
-              var saved =
-                  checkpoints.saveIteration(
-                      model,
-                      optimizer,
-                      new Checkpoints.LoopState(iter, bestMiou, bestIter),
-                      configYaml);
-              checkpoints.prune(options.keepCheckpointMax());
-              final int savedIter = iter;
-              listeners.forEach(l -> l.onCheckpoint(savedIter, saved));
-            }
+            EvalLog log =
+                new EvalLog(
+                    iter,
+                    lastMetrics,
+                    valSet.size(),
+                    bestMiou,
+                    bestIter,
+                    (System.nanoTime() - e0) / 1e9);
+            listeners.forEach(l -> l.onEvaluation(log));
+          }
+          if (checkpoints != null) {
+            var saved =
+                checkpoints.saveIteration(
+                    model,
+                    optimizer,
+                    new Checkpoints.LoopState(iter, bestMiou, bestIter),
+                    configYaml);
+            checkpoints.prune(options.keepCheckpointMax());
+            final int savedIter = iter;
+            listeners.forEach(l -> l.onCheckpoint(savedIter, saved));
           }
         }
       }
@@ -165,35 +166,27 @@ public final class SegTrainer {
         .build();
   }
 
-  private DefaultTrainingConfig trainingConfig() {
-    // The loss given to DJL is never called: the objective computes the loss terms itself.
-    return new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer);
-  }
-
   /** One forward, backward and update; returns the scalar value of every loss term. */
-  private Map<String, Double> step(Trainer trainer, Batch batch, int iteration) {
+  private Map<String, Double> step(
+      ParameterStore parameters, NDManager trainManager, Batch batch, int iteration) {
     Map<String, Double> values = new LinkedHashMap<>();
-    try (NDManager stepManager = trainer.getManager().newSubManager()) {
+    try (NDManager stepManager = trainManager.newSubManager()) {
       NDArray images =
           stepManager.create(
               batch.images, new Shape(batch.size, batch.channels, batch.height, batch.width));
       NDArray labels =
           stepManager.create(batch.labels, new Shape(batch.size, batch.height, batch.width));
+      objective.beforeForward(images);
       TapRecorder taps =
           objective.tapPaths().isEmpty() ? null : new TapRecorder(objective.tapPaths());
-      try (GradientCollector collector = trainer.newGradientCollector()) {
-        if (taps != null) {
-          model.attachRecorder(taps);
-        }
+      try (GradientCollector collector = trainManager.getEngine().newGradientCollector()) {
         NDList outputs;
-        try {
-          outputs = trainer.forward(new NDList(images));
-        } finally {
-          if (taps != null) {
-            model.detachRecorder();
-          }
+        try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
+          outputs = model.block().forward(parameters, new NDList(images), true);
         }
-        Map<String, NDArray> terms = objective.compute(outputs, images, labels, taps);
+        Map<String, NDArray> terms =
+            objective.compute(
+                new TrainingObjective.Step(outputs, images, labels, taps, parameters));
         for (Map.Entry<String, NDArray> e : terms.entrySet()) {
           double v = e.getValue().getFloat();
           if (!Double.isFinite(v)) {
@@ -211,7 +204,7 @@ public final class SegTrainer {
         }
         collector.backward(terms.get(TrainingObjective.TOTAL));
       }
-      trainer.step();
+      parameters.updateAllParameters();
     }
     return values;
   }

@@ -1,11 +1,9 @@
 package org.distill4j.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.distill4j.losses.LossMix;
-import org.distill4j.models.TapRecorder;
 
 /** Plain supervised training: the config's {@code loss} mix against the labels. */
 public final class SupervisedObjective implements TrainingObjective {
@@ -16,10 +14,9 @@ public final class SupervisedObjective implements TrainingObjective {
   }
 
   @Override
-  public Map<String, NDArray> compute(
-      NDList outputs, NDArray images, NDArray labels, TapRecorder taps) {
+  public Map<String, NDArray> compute(Step step) {
     Map<String, NDArray> terms = new LinkedHashMap<>();
-    terms.put(TOTAL, loss.total(outputs, labels));
+    terms.put(TOTAL, loss.total(step.outputs(), step.labels()));
     return terms;
   }
 }
