@@ -28,6 +28,7 @@ public final class Main {
   static Map<String, Command> commands() {
     Map<String, Command> commands = new LinkedHashMap<>();
     commands.put("train", new TrainCommand());
+    commands.put("distill", new DistillCommand());
     commands.put("eval", new EvalCommand());
     commands.put("predict", new PredictCommand());
     commands.put("check", new CheckCommand());

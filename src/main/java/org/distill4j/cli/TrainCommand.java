@@ -5,8 +5,10 @@ import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Set;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.ConsoleProgress;
 import org.distill4j.train.History;
+import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingResult;
 import org.distill4j.train.TrainingSetup;
@@ -41,7 +43,14 @@ final class TrainCommand implements Main.Command {
     TrainingOptions.Builder options = options(args);
     long seed = args.intValue("seed", 0);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
-      TrainingResult result = train(setup, options, args.flag("use_vdl"), "train");
+      TrainingResult result =
+          train(
+              setup.trainer(options),
+              setup.config(),
+              setup.model(),
+              options,
+              args.flag("use_vdl"),
+              "train");
       return result.interrupted() ? Main.FAILED : Main.OK;
     }
   }
@@ -61,10 +70,14 @@ final class TrainCommand implements Main.Command {
 
   /** Saves the resolved config, attaches history, console and chart listeners, and trains. */
   static TrainingResult train(
-      TrainingSetup setup, TrainingOptions.Builder options, boolean useVdl, String title) {
-    var builder = setup.trainer(options);
+      SegTrainer.Builder builder,
+      ResolvedConfig config,
+      SegmentationModel model,
+      TrainingOptions.Builder options,
+      boolean useVdl,
+      String title) {
     Path saveDir = options.build().saveDir();
-    setup.config().save(saveDir);
+    config.save(saveDir);
     History history = new History(saveDir);
     builder.addListener(history).addListener(new ConsoleProgress());
     if (useVdl) {
@@ -72,9 +85,9 @@ final class TrainCommand implements Main.Command {
     }
     System.out.println(
         "[TRAIN] "
-            + setup.model().name()
+            + model.name()
             + ", "
-            + String.format(Locale.ROOT, "%,d", setup.model().parameterCount())
+            + String.format(Locale.ROOT, "%,d", model.parameterCount())
             + " parameters; saving to "
             + saveDir);
     return builder.build().train();

@@ -238,6 +238,25 @@ public final class ConfigMap {
     return has(key) ? getMapList(key) : List.of();
   }
 
+  /**
+   * Rejects keys a component does not know (its {@code type} is always allowed), naming the closest
+   * known key, the way PaddleSeg rejects unexpected keyword arguments.
+   */
+  public void requireKnownKeys(String... known) {
+    Set<String> knownSet = new java.util.LinkedHashSet<>(java.util.Arrays.asList(known));
+    knownSet.add("type");
+    for (String key : unknownKeys(knownSet)) {
+      String closest = Suggest.closest(key, knownSet);
+      throw error(
+          key,
+          "unknown key for "
+              + optString("type", "this component")
+              + (closest == null ? "" : " (did you mean '" + closest + "'?)")
+              + "; known keys: "
+              + String.join(", ", knownSet));
+    }
+  }
+
   /** Keys present here that the component does not know; callers print them as a warning. */
   public Set<String> unknownKeys(Set<String> known) {
     Set<String> unknown = new TreeSet<>(values.keySet());

@@ -12,6 +12,9 @@ public final class Overrides {
   public static final String BATCH_SIZE = "batch_size";
   public static final String LEARNING_RATE = "learning_rate";
 
+  /** Sets {@code model.pretrained} (a distillation's {@code --teacher_model}). */
+  public static final String MODEL_PRETRAINED = "model.pretrained";
+
   private Overrides() {}
 
   /** An override map for {@link ConfigLoader#load(java.nio.file.Path, Map)}; nulls are skipped. */
@@ -43,6 +46,7 @@ public final class Overrides {
           switch (key) {
             case ITERS, BATCH_SIZE -> root.put(key, value);
             case LEARNING_RATE -> applyLearningRate(root, value, file);
+            case MODEL_PRETRAINED -> applyModelPretrained(root, value, file);
             default ->
                 throw new ConfigException(
                     "unknown override '"
@@ -52,7 +56,9 @@ public final class Overrides {
                         + ", "
                         + BATCH_SIZE
                         + ", "
-                        + LEARNING_RATE);
+                        + LEARNING_RATE
+                        + ", "
+                        + MODEL_PRETRAINED);
           }
         });
   }
@@ -71,6 +77,15 @@ public final class Overrides {
         file
             + ": cannot apply the learning_rate override: the config has neither an lr_scheduler"
             + " section nor a legacy learning_rate section");
+  }
+
+  private static void applyModelPretrained(Map<String, Object> root, Object value, String file) {
+    if (!(root.get("model") instanceof Map<?, ?> section)) {
+      throw new ConfigException(file + ": model: missing; cannot set model.pretrained");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> writable = (Map<String, Object>) section;
+    writable.put("pretrained", value.toString());
   }
 
   private static <T extends Number> T requirePositive(String flag, T value) {

@@ -42,7 +42,7 @@ public final class CrossEntropyLoss implements SegLoss {
 
   /** Builds from a {@code {type: CrossEntropyLoss, ...}} mapping. */
   public static CrossEntropyLoss fromConfig(ConfigMap config) {
-    KnownKeys.check(config, "weight", "ignore_index", "top_k_percent_pixels", "data_format");
+    config.requireKnownKeys("weight", "ignore_index", "top_k_percent_pixels", "data_format");
     String format = config.optString("data_format", "NCHW");
     if (!"NCHW".equals(format)) {
       throw config.error("data_format", "only NCHW is supported, got '" + format + "'");

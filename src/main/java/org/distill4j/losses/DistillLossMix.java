@@ -35,7 +35,7 @@ public final class DistillLossMix {
   /** Builds the mix from a section with {@code types} and {@code coef}. */
   public static DistillLossMix fromConfig(
       ConfigMap section, Registry<? extends DistillLoss> registry) {
-    KnownKeys.check(section, "types", "coef");
+    section.requireKnownKeys("types", "coef");
     List<ConfigMap> typeConfigs = section.getMapList("types");
     double[] coef = section.getDoubleArray("coef");
     LossMix.checkLengths(section, typeConfigs.size(), coef.length);

@@ -36,7 +36,7 @@ public final class KLLoss implements DistillLoss {
   }
 
   public static KLLoss fromConfig(ConfigMap config) {
-    KnownKeys.check(config, "temperature", "ignore_index");
+    config.requireKnownKeys("temperature", "ignore_index");
     double temperature = config.optDouble("temperature", 1);
     if (!(temperature > 0)) {
       throw config.error("temperature", "must be > 0, got " + temperature);

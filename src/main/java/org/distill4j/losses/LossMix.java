@@ -51,7 +51,7 @@ public final class LossMix {
 
   /** Builds the mix from a section with {@code types} (list of mappings) and {@code coef}. */
   public static LossMix fromConfig(ConfigMap section, Registry<? extends SegLoss> registry) {
-    KnownKeys.check(section, "types", "coef");
+    section.requireKnownKeys("types", "coef");
     List<ConfigMap> typeConfigs = section.getMapList("types");
     double[] coef = section.getDoubleArray("coef");
     checkLengths(section, typeConfigs.size(), coef.length);

@@ -20,4 +20,9 @@ public final class Losses {
         .register("KLLoss", KLLoss::fromConfig)
         .register("DistillCrossEntropyLoss", DistillCrossEntropyLoss::fromConfig);
   }
+
+  /** Feature (intermediate-tensor) distillation losses. */
+  public static Registry<DistillLoss> featureRegistry() {
+    return distillRegistry();
+  }
 }

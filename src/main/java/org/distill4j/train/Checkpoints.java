@@ -1,5 +1,11 @@
 package org.distill4j.train;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
@@ -35,8 +42,19 @@ public final class Checkpoints {
 
   private final Path saveDir;
 
+  private final Map<String, Block> extras;
+
   public Checkpoints(Path saveDir) {
+    this(saveDir, Map.of());
+  }
+
+  /**
+   * @param extras blocks saved beside the model in every checkpoint as {@code <name>.params} (a
+   *     distillation's connectors)
+   */
+  public Checkpoints(Path saveDir, Map<String, Block> extras) {
     this.saveDir = saveDir;
+    this.extras = Map.copyOf(extras);
   }
 
   /** The loop state stored beside the weights. */
@@ -50,6 +68,7 @@ public final class Checkpoints {
         target,
         tmp -> {
           model.saveWeights(tmp, MODEL_NAME);
+          saveExtras(tmp, extras);
           optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
@@ -62,6 +81,7 @@ public final class Checkpoints {
         saveDir.resolve(BEST_DIR),
         tmp -> {
           model.saveWeights(tmp, MODEL_NAME);
+          saveExtras(tmp, extras);
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
         });
@@ -99,11 +119,18 @@ public final class Checkpoints {
    * state to continue from.
    */
   public static LoopState resume(SegmentationModel model, SegOptimizer optimizer, Path dir) {
+    return resume(model, Map.of(), optimizer, dir);
+  }
+
+  /** As {@link #resume(SegmentationModel, SegOptimizer, Path)}, also restoring {@code extras}. */
+  public static LoopState resume(
+      SegmentationModel model, Map<String, Block> extras, SegOptimizer optimizer, Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new ConfigException(
           "resume_model: " + dir + " is not a directory; expected a checkpoint such as iter_250");
     }
     model.loadWeights(dir);
+    loadExtras(dir, extras, model.manager());
     Path opt = dir.resolve(OPTIMIZER_FILE);
     if (!Files.exists(opt)) {
       throw new ConfigException(
@@ -124,6 +151,47 @@ public final class Checkpoints {
           "resume_model: cannot tell the iteration of " + dir + "; expected a name like iter_250");
     }
     return new LoopState(iter, Double.NaN, 0);
+  }
+
+  private static void saveExtras(Path dir, Map<String, Block> extras) throws IOException {
+    for (Map.Entry<String, Block> e : extras.entrySet()) {
+      try (DataOutputStream out =
+          new DataOutputStream(
+              new BufferedOutputStream(
+                  Files.newOutputStream(dir.resolve(e.getKey() + ".params"))))) {
+        e.getValue().saveParameters(out);
+      }
+    }
+  }
+
+  /**
+   * Loads each extra block's parameters saved by {@link #saveExtras}; a missing file is an error.
+   */
+  public static void loadExtras(Path dir, Map<String, Block> extras, NDManager manager) {
+    for (Map.Entry<String, Block> e : extras.entrySet()) {
+      Path file = dir.resolve(e.getKey() + ".params");
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException(
+            dir
+                + ": no "
+                + file.getFileName()
+                + "; this checkpoint was not written by a run with "
+                + e.getKey());
+      }
+      try (DataInputStream in =
+          new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        e.getValue().loadParameters(manager, in);
+        // Loading replaces the arrays; trainable ones need their gradient back.
+        for (var p : e.getValue().getParameters().values()) {
+          if (p.requiresGradient()) {
+            p.getArray().setRequiresGradient(true);
+          }
+        }
+      } catch (IOException | ai.djl.MalformedModelException | RuntimeException ex) {
+        throw new ConfigException(
+            file + ": cannot be loaded into " + e.getKey() + " (" + ex.getMessage() + ")");
+      }
+    }
   }
 
   /** The integer after the last underscore of a directory name, as PaddleSeg parses it; or -1. */

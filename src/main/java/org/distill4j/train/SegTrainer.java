@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -63,12 +64,15 @@ public final class SegTrainer {
   /** Runs the loop to {@code iters} (or to an interrupt) and returns what it produced. */
   public TrainingResult train() {
     long started = System.nanoTime();
-    Checkpoints checkpoints = options.saveDir() == null ? null : new Checkpoints(options.saveDir());
+    Map<String, Block> extras = objective.trainableBlocks();
+    Checkpoints checkpoints =
+        options.saveDir() == null ? null : new Checkpoints(options.saveDir(), extras);
     Checkpoints.LoopState state = new Checkpoints.LoopState(0, Double.NaN, 0);
     // Optimizer state is saved and restored by parameter name, not by per-process parameter id.
     optimizer.nameParameters(model.block());
+    extras.values().forEach(optimizer::nameParameters);
     if (options.resumeModel() != null) {
-      state = Checkpoints.resume(model, optimizer, options.resumeModel());
+      state = Checkpoints.resume(model, extras, optimizer, options.resumeModel());
     }
     int start = state.iteration();
     double bestMiou = state.bestMiou();

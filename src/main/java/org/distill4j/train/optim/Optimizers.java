@@ -29,7 +29,7 @@ public final class Optimizers {
   }
 
   private static SegOptimizer momentum(ConfigMap c) {
-    KnownKeys.check(c, "momentum", "weight_decay");
+    c.requireKnownKeys("momentum", "weight_decay");
     double momentum = c.optDouble("momentum", 0.9);
     if (!(momentum >= 0 && momentum < 1)) {
       throw c.error("momentum", "must be in [0, 1), got " + momentum);
@@ -38,7 +38,7 @@ public final class Optimizers {
   }
 
   private static Adam.Builder adam(ConfigMap c, Adam.Builder builder) {
-    KnownKeys.check(c, "beta1", "beta2", "epsilon", "weight_decay");
+    c.requireKnownKeys("beta1", "beta2", "epsilon", "weight_decay");
     for (String beta : new String[] {"beta1", "beta2"}) {
       double value = c.optDouble(beta, beta.equals("beta1") ? 0.9 : 0.999);
       if (!(value >= 0 && value < 1)) {

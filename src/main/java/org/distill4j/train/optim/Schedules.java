@@ -58,7 +58,7 @@ public final class Schedules {
   }
 
   private static LearningRateSchedule polynomial(ConfigMap c, int iters) {
-    KnownKeys.check(c, known("end_lr", "power", "decay_steps", "cycle"));
+    c.requireKnownKeys(known("end_lr", "power", "decay_steps", "cycle"));
     double lr = positiveLearningRate(c);
     int warmup = c.has("warmup_iters") ? c.getPositiveInt("warmup_iters") : 0;
     int defaultDecay = Math.max(iters - warmup, 1);
@@ -75,7 +75,7 @@ public final class Schedules {
   }
 
   private static LearningRateSchedule constant(ConfigMap c) {
-    KnownKeys.check(c, known());
+    c.requireKnownKeys(known());
     return new ConstantLR(positiveLearningRate(c));
   }
 

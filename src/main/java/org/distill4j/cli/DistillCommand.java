@@ -1,0 +1,67 @@
+package org.distill4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.Overrides;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.distill.DistillSetup;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.TrainingResult;
+
+/**
+ * {@code distill}: PaddleSeg's {@code distill_train.py}. The teacher comes from the teacher
+ * config's model section (its {@code pretrained}, or {@code --teacher_model}, must point at trained
+ * weights); everything else from the student config.
+ */
+final class DistillCommand implements Main.Command {
+  static final Set<String> OPTIONS = options();
+
+  private static Set<String> options() {
+    Set<String> o = new HashSet<>(TrainCommand.OPTIONS);
+    o.remove("config");
+    o.addAll(Set.of("teacher_config", "teather_config", "student_config", "teacher_model"));
+    return Set.copyOf(o);
+  }
+
+  @Override
+  public String summary() {
+    return "distill a teacher into a student (--teacher_config T.yml --student_config S.yml ...)";
+  }
+
+  @Override
+  public int run(String[] argv) throws IOException {
+    Args args = Args.parse("distill", argv, TrainCommand.SWITCHES, OPTIONS);
+    // The original script spells the flag --teather_config; both are accepted.
+    String teacherFlag = args.has("teacher_config") ? "teacher_config" : "teather_config";
+    Path teacherFile = args.path(teacherFlag);
+    ResolvedConfig teacherConfig =
+        ConfigLoader.load(
+            teacherFile,
+            args.has("teacher_model")
+                ? Map.of(Overrides.MODEL_PRETRAINED, args.require("teacher_model"))
+                : Map.of());
+    ResolvedConfig studentConfig = ConfigFlags.load(args, "student_config");
+    TrainingOptions.Builder options = TrainCommand.options(args);
+    long seed = args.intValue("seed", 0);
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacherConfig, studentConfig, seed)) {
+      setup.evaluateTeacher(System.out::println);
+      Path saveDir = options.build().saveDir();
+      Files.createDirectories(saveDir);
+      Files.writeString(saveDir.resolve("teacher_config.yml"), teacherConfig.toYaml());
+      TrainingResult result =
+          TrainCommand.train(
+              setup.trainer(options),
+              studentConfig,
+              setup.student().model(),
+              options,
+              args.flag("use_vdl"),
+              "distill");
+      return result.interrupted() ? Main.FAILED : Main.OK;
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package org.distill4j.distill;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.ConfigMap;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.config.SegConfig;
+import org.distill4j.data.Sample;
+import org.distill4j.eval.SegEvaluator;
+import org.distill4j.eval.SegMetrics;
+import org.distill4j.losses.DistillLossMix;
+import org.distill4j.losses.Losses;
+import org.distill4j.models.Models;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.train.SegTrainer;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.TrainingSetup;
+
+/**
+ * Everything a distillation run is built from. As in PaddleSeg, the teacher comes from the teacher
+ * config's {@code model} section only (its {@code pretrained} must point at trained weights); data,
+ * optimizer, losses and schedule come from the student config, whose {@code distill_loss} section
+ * sets the output distillation and whose {@code distill} section (or a {@link DistillSpec} given in
+ * Java) sets the intermediate tensors. Every path and shape is checked here, before training.
+ */
+public final class DistillSetup implements AutoCloseable {
+  private final TrainingSetup student;
+  private final NDManager teacherManager;
+  private final SegmentationModel teacherModel;
+  private final DistillObjective objective;
+
+  private DistillSetup(
+      ResolvedConfig teacherConfig, ResolvedConfig studentConfig, DistillSpec javaSpec, long seed) {
+    SegConfig studentSeg = new SegConfig(studentConfig.root()).validate();
+    ConfigMap teacherModelSection = new SegConfig(teacherConfig.root()).model();
+    requireTeacherWeights(teacherConfig, teacherModelSection);
+    DistillLossMix outputLoss =
+        studentSeg
+            .distillLoss()
+            .map(s -> DistillLossMix.fromConfig(s, Losses.distillRegistry()))
+            .orElse(null);
+    DistillSpec spec =
+        javaSpec != null
+            ? javaSpec
+            : studentSeg
+                .distill()
+                .map(s -> DistillSpec.fromConfig(s, Losses.featureRegistry()))
+                .orElse(DistillSpec.none());
+    if (outputLoss == null && spec.isEmpty()) {
+      throw new ConfigException(
+          studentConfig.source()
+              + ": nothing to distill; add a distill_loss section (e.g. types: [{type: KLLoss}],"
+              + " coef: [3]) or distill entries");
+    }
+    SegmentationModel builtTeacher = Models.registry().build(teacherModelSection);
+    this.student = TrainingSetup.fromConfig(studentConfig, seed);
+    this.teacherManager = NDManager.newBaseManager();
+    try {
+      builtTeacher.initialize(teacherManager, Models.PARAMETER_SHAPE);
+      this.teacherModel = builtTeacher;
+      checkClasses(teacherConfig, studentConfig);
+      spec.studentAdaptor().checkAgainst(student.model());
+      spec.teacherAdaptor().checkAgainst(teacherModel);
+      List<Block> connectors = connectors(spec);
+      this.objective =
+          new DistillObjective(
+              new FrozenTeacher(teacherModel, spec.teacherTaps()),
+              student.loss(),
+              outputLoss,
+              spec,
+              connectors);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Builds from the two configs; intermediate tensors come from the student's distill section. */
+  public static DistillSetup fromConfigs(
+      ResolvedConfig teacherConfig, ResolvedConfig studentConfig, long seed) {
+    return new DistillSetup(teacherConfig, studentConfig, null, seed);
+  }
+
+  /** Builds from the two configs with intermediate tensors set in Java (adaptors and entries). */
+  public static DistillSetup fromConfigs(
+      ResolvedConfig teacherConfig, ResolvedConfig studentConfig, DistillSpec spec, long seed) {
+    return new DistillSetup(teacherConfig, studentConfig, spec, seed);
+  }
+
+  private static void requireTeacherWeights(ResolvedConfig config, ConfigMap model) {
+    if (!model.has("pretrained") || model.get("pretrained") == null) {
+      throw model.error(
+          "pretrained",
+          "the teacher needs trained weights: set it to the teacher's best_model directory (or the"
+              + " model.params inside it), e.g. output/deeplabv3p_resnet50/best_model");
+    }
+  }
+
+  private void checkClasses(ResolvedConfig teacherConfig, ResolvedConfig studentConfig) {
+    if (teacherModel.numClasses() != student.model().numClasses()) {
+      throw new ConfigException(
+          "num_classes differ: teacher "
+              + teacherModel.numClasses()
+              + " ("
+              + teacherConfig.source()
+              + ") vs student "
+              + student.model().numClasses()
+              + " ("
+              + studentConfig.source()
+              + "); distillation compares logits class by class");
+    }
+  }
+
+  /** The training input shape (N=1) of the student's first training sample. */
+  private Shape inputShape() {
+    Sample s = student.trainDataset().get(0, new Random(0));
+    return new Shape(1, s.channels, s.height, s.width);
+  }
+
+  private List<Block> connectors(DistillSpec spec) {
+    List<Block> out = new ArrayList<>();
+    if (spec.isEmpty()) {
+      return out;
+    }
+    Shape input = inputShape();
+    Map<String, Shape> studentShapes = student.model().tapShapes(input);
+    Map<String, Shape> teacherShapes = teacherModel.tapShapes(input);
+    for (DistillEntry e : spec.entries()) {
+      String sPath = spec.studentAdaptor().tapFor(e.featureType(), e.studentIndex());
+      String tPath = spec.teacherAdaptor().tapFor(e.featureType(), e.teacherIndex());
+      Shape s = shapeOf(studentShapes, student.model(), sPath);
+      Shape t = shapeOf(teacherShapes, teacherModel, tPath);
+      if (!e.hasConnector()) {
+        DistillObjective.requireSameShape(e, sPath, s, tPath, t);
+        out.add(null);
+        continue;
+      }
+      Connector c = new Connector(s, t);
+      c.initialize(student.model().manager(), DataType.FLOAT32, s);
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static Shape shapeOf(Map<String, Shape> shapes, SegmentationModel model, String path) {
+    Shape s = shapes.get(model.resolveTapPath(path));
+    if (s == null) {
+      throw new ConfigException(
+          "distill: tap '"
+              + path
+              + "' of "
+              + model.name()
+              + " produced no tensor in a forward pass");
+    }
+    return s;
+  }
+
+  /**
+   * Evaluates the frozen teacher on the validation set, so weights that did not load are caught
+   * before the first iteration; {@code log} receives one line.
+   */
+  public SegMetrics evaluateTeacher(Consumer<String> log) {
+    SegMetrics m =
+        SegEvaluator.evaluate(
+            teacherModel,
+            student
+                .valDataset()
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            student.config().source()
+                                + ": val_dataset: missing; the teacher is checked on it")));
+    log.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "[DISTILL] teacher %s: mIoU %.4f, Acc %.4f on %d validation images",
+            teacherModel.name(),
+            m.miou(),
+            m.acc(),
+            student.valDataset().get().size()));
+    return m;
+  }
+
+  /** A trainer builder for the student with the distillation objective. */
+  public SegTrainer.Builder trainer(TrainingOptions.Builder options) {
+    return student.trainer(options).setObjective(objective);
+  }
+
+  public TrainingSetup student() {
+    return student;
+  }
+
+  public SegmentationModel teacher() {
+    return teacherModel;
+  }
+
+  public DistillObjective objective() {
+    return objective;
+  }
+
+  @Override
+  public void close() {
+    if (student != null) {
+      student.close();
+    }
+    teacherManager.close();
+  }
+}
