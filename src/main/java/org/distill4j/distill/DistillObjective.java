@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +31,14 @@ public final class DistillObjective implements TrainingObjective {
   /** Name of the summed intermediate-tensor term. */
   public static final String FEATURE_DISTILL_LOSS = "feature_distill_loss";
 
-  /** File name (without extension) the connectors are saved under in each checkpoint. */
-  public static final String CONNECTORS = "connectors";
+  /** File-name prefix of the connectors in each checkpoint: {@code connector_<entry>.params}. */
+  public static final String CONNECTOR_PREFIX = "connector_";
 
   private final FrozenTeacher teacher;
   private final LossMix studentLoss;
   private final DistillLossMix outputLoss;
   private final DistillSpec spec;
   private final List<Block> connectors;
-  private final SequentialBlock connectorGroup;
   private FrozenTeacher.Output teacherOutput;
 
   /**
@@ -58,8 +56,6 @@ public final class DistillObjective implements TrainingObjective {
     this.outputLoss = outputLoss;
     this.spec = spec;
     this.connectors = new ArrayList<>(connectors);
-    this.connectorGroup = new SequentialBlock();
-    connectors.stream().filter(c -> c != null).forEach(connectorGroup::add);
   }
 
   @Override
@@ -121,7 +117,13 @@ public final class DistillObjective implements TrainingObjective {
 
   @Override
   public Map<String, Block> trainableBlocks() {
-    return connectorGroup.getChildren().isEmpty() ? Map.of() : Map.of(CONNECTORS, connectorGroup);
+    Map<String, Block> out = new LinkedHashMap<>();
+    for (int i = 0; i < connectors.size(); i++) {
+      if (connectors.get(i) != null) {
+        out.put(CONNECTOR_PREFIX + i, connectors.get(i));
+      }
+    }
+    return out;
   }
 
   public FrozenTeacher teacher() {

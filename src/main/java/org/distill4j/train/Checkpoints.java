@@ -54,7 +54,7 @@ public final class Checkpoints {
    */
   public Checkpoints(Path saveDir, Map<String, Block> extras) {
     this.saveDir = saveDir;
-    this.extras = Map.copyOf(extras);
+    this.extras = new java.util.LinkedHashMap<>(extras);
   }
 
   /** The loop state stored beside the weights. */

@@ -70,7 +70,7 @@ public final class SegTrainer {
     Checkpoints.LoopState state = new Checkpoints.LoopState(0, Double.NaN, 0);
     // Optimizer state is saved and restored by parameter name, not by per-process parameter id.
     optimizer.nameParameters(model.block());
-    extras.values().forEach(optimizer::nameParameters);
+    extras.forEach((name, block) -> optimizer.nameParameters(name + "/", block));
     if (options.resumeModel() != null) {
       state = Checkpoints.resume(model, extras, optimizer, options.resumeModel());
     }

@@ -193,8 +193,8 @@ class DistillEndToEndTest {
       assertEquals(log.get("loss").get(i), sum, 1e-4 * Math.max(1, sum));
       assertTrue(features > 0);
     }
-    assertTrue(Files.exists(out.resolve("iter_2").resolve("connectors.params")));
-    assertTrue(Files.exists(out.resolve("iter_4").resolve("connectors.params")));
+    assertTrue(Files.exists(out.resolve("iter_2").resolve("connector_0.params")));
+    assertTrue(Files.exists(out.resolve("iter_4").resolve("connector_0.params")));
     // Resume from iter_2 reaches iter 4 again, reading connectors and optimizer state back.
     Path resumed = tmp.resolve("features_resumed");
     String[] resume = java.util.Arrays.copyOf(common, common.length + 2);
@@ -202,7 +202,7 @@ class DistillEndToEndTest {
     resume[resume.length - 1] = out.resolve("iter_2").toString();
     resume[java.util.Arrays.asList(resume).indexOf(out.toString())] = resumed.toString();
     assertEquals(0, run(resume));
-    assertTrue(Files.exists(resumed.resolve("iter_4").resolve("connectors.params")));
+    assertTrue(Files.exists(resumed.resolve("iter_4").resolve("connector_0.params")));
     assertFalse(Files.exists(resumed.resolve("iter_2")), "resume starts after iter 2");
   }
 

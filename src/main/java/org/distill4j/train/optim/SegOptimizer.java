@@ -79,8 +79,13 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
    * stable across processes, instead of DJL's random parameter ids.
    */
   public void nameParameters(Block block) {
+    nameParameters("", block);
+  }
+
+  /** As {@link #nameParameters(Block)}, with {@code prefix} before each name (for extra blocks). */
+  public void nameParameters(String prefix, Block block) {
     for (Pair<String, Parameter> pair : block.getParameters()) {
-      idToName.put(pair.getValue().getId(), pair.getKey());
+      idToName.put(pair.getValue().getId(), prefix + pair.getKey());
     }
   }
 
