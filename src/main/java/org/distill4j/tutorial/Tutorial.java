@@ -10,12 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.distill.DistillSetup;
+import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.ConsoleProgress;
 import org.distill4j.train.History;
 import org.distill4j.train.IterationLog;
+import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingListener;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingResult;
@@ -111,52 +117,102 @@ public final class Tutorial {
   /** Trains one role ({@code teacher} or {@code student}) alone and returns its table row. */
   public Row train(String role) {
     ResolvedConfig config = config(role);
-    Path saveDir = outputDir.resolve(role);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
-      int iters = setup.segConfig().iters();
-      TrainingOptions.Builder options =
-          TrainingOptions.builder()
-              .optDoEval(true)
-              .optSaveInterval(Math.max(1, iters / 4))
-              .optLogIters(Math.max(1, Math.min(10, iters / 10)))
-              .optKeepCheckpointMax(1)
-              .optSeed(seed)
-              .optNumWorkers(numWorkers)
-              .optSaveDir(saveDir);
-      setup.config().save(saveDir);
-      History history = new History(saveDir);
-      var builder =
-          setup
-              .trainer(options)
-              .addListener(history)
-              .addListener(new ConsoleProgress())
-              .addListener(new ChartWriter(history, saveDir, role));
-      extraListeners.forEach(builder::addListener);
-      TrainingResult result = builder.build().train();
-      double ms = meanBatchCostMs(history.iterations());
-      double[] classIou =
-          history.evaluations().stream()
-              .filter(e -> e.iteration() == result.bestIteration())
-              .findFirst()
-              .map(e -> e.metrics().classIou())
-              .orElse(new double[0]);
-      return new Row(
-          role,
-          setup.model().name(),
-          setup.model().parameterCount(),
-          result.bestMiou(),
-          classIou,
-          ms,
-          result.seconds());
+      return fit(role, config, setup.segConfig().iters(), setup.model(), setup::trainer);
     }
   }
 
-  /** Runs the whole tutorial and returns its rows (teacher first). */
+  /**
+   * Distils the trained teacher (its {@code best_model} from {@link #train}) into the student with
+   * the student config's distillation settings, and returns the {@code distilled} row.
+   */
+  public Row distill() {
+    Path teacherWeights = outputDir.resolve("teacher").resolve("best_model");
+    if (!Files.isDirectory(teacherWeights)) {
+      throw new ConfigException(
+          "no trained teacher at " + teacherWeights + "; run train(\"teacher\") first");
+    }
+    config("teacher");
+    ResolvedConfig teacher =
+        ConfigLoader.load(
+            outputDir.resolve("configs").resolve("teacher.yml"),
+            Map.of(Overrides.MODEL_PRETRAINED, teacherWeights.toString()));
+    ResolvedConfig student = config("student");
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, seed)) {
+      setup.evaluateTeacher(System.out::println);
+      return fit(
+          DISTILLED,
+          student,
+          setup.student().segConfig().iters(),
+          setup.student().model(),
+          setup::trainer);
+    }
+  }
+
+  /** Role name of the distilled student's row. */
+  public static final String DISTILLED = "distilled";
+
+  private Row fit(
+      String role,
+      ResolvedConfig config,
+      int iters,
+      SegmentationModel model,
+      Function<TrainingOptions.Builder, SegTrainer.Builder> trainer) {
+    Path saveDir = outputDir.resolve(role);
+    TrainingOptions.Builder options =
+        TrainingOptions.builder()
+            .optDoEval(true)
+            .optSaveInterval(Math.max(1, iters / 4))
+            .optLogIters(Math.max(1, Math.min(10, iters / 10)))
+            .optKeepCheckpointMax(1)
+            .optSeed(seed)
+            .optNumWorkers(numWorkers)
+            .optSaveDir(saveDir);
+    config.save(saveDir);
+    History history = new History(saveDir);
+    SegTrainer.Builder builder =
+        trainer
+            .apply(options)
+            .addListener(history)
+            .addListener(new ConsoleProgress())
+            .addListener(new ChartWriter(history, saveDir, role));
+    extraListeners.forEach(builder::addListener);
+    TrainingResult result = builder.build().train();
+    double ms = meanBatchCostMs(history.iterations());
+    double[] classIou =
+        history.evaluations().stream()
+            .filter(e -> e.iteration() == result.bestIteration())
+            .findFirst()
+            .map(e -> e.metrics().classIou())
+            .orElse(new double[0]);
+    return new Row(
+        role,
+        model.name(),
+        model.parameterCount(),
+        result.bestMiou(),
+        classIou,
+        ms,
+        result.seconds());
+  }
+
+  /**
+   * Runs the whole tutorial: teacher, student alone, distilled student. Returns the rows in that
+   * order and writes {@code comparison.png}.
+   */
   public List<Row> run() {
     ensureData();
     List<Row> rows = new ArrayList<>();
     rows.add(train("teacher"));
     rows.add(train("student"));
+    if (rows.get(0).miou() <= rows.get(1).miou()) {
+      System.out.printf(
+          Locale.ROOT,
+          "[TUTORIAL] warning: the teacher (mIoU %.4f) does not beat the student alone (%.4f);"
+              + " distilling from it is unlikely to help. Train the teacher longer.%n",
+          rows.get(0).miou(),
+          rows.get(1).miou());
+    }
+    rows.add(distill());
     Map<String, Double> bars = new LinkedHashMap<>();
     for (Row r : rows) {
       bars.put(r.role(), r.miou());
@@ -182,7 +238,6 @@ public final class Tutorial {
             "ms/iter",
             "minutes"));
     for (Row r : rows) {
-      double disc = r.classIou().length > 1 ? r.classIou()[1] : Double.NaN;
       sb.append(
           String.format(
               Locale.ROOT,
@@ -191,11 +246,29 @@ public final class Tutorial {
               r.model(),
               r.parameters(),
               r.miou(),
-              disc,
+              disc(r),
               r.msPerIter(),
               r.seconds() / 60));
     }
+    Row student = find(rows, "student");
+    Row distilled = find(rows, DISTILLED);
+    if (student != null && distilled != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "distillation gain over the student alone: %+.4f mIoU, %+.4f disc IoU%n",
+              distilled.miou() - student.miou(),
+              disc(distilled) - disc(student)));
+    }
     return sb.toString();
+  }
+
+  private static Row find(List<Row> rows, String role) {
+    return rows.stream().filter(r -> r.role().equals(role)).findFirst().orElse(null);
+  }
+
+  private static double disc(Row r) {
+    return r.classIou().length > 1 ? r.classIou()[1] : Double.NaN;
   }
 
   private static double meanBatchCostMs(List<IterationLog> logs) {
