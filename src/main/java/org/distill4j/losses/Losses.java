@@ -20,4 +20,22 @@ public final class Losses {
         .register("KLLoss", KLLoss::fromConfig)
         .register("DistillCrossEntropyLoss", DistillCrossEntropyLoss::fromConfig);
   }
+
+  /**
+   * Feature-distillation losses on intermediate tensors (student, teacher; labels ignored): {@code
+   * SegChannelwiseLoss} (CWD paper; alias {@code ChannelWiseDivergence}), {@code
+   * PaddleSlimChannelwiseLoss}, {@code HintLoss} and {@code L2Loss} (the same loss), {@code
+   * L1Loss}, {@code AttentionTransferLoss}, {@code PairwiseSimilarityLoss}.
+   */
+  public static Registry<DistillLoss> featureRegistry() {
+    return new Registry<DistillLoss>("feature distillation loss")
+        .register("SegChannelwiseLoss", SegChannelwiseLoss::fromConfig)
+        .register("PaddleSlimChannelwiseLoss", PaddleSlimChannelwiseLoss::fromConfig)
+        .register("HintLoss", HintLoss::fromConfig)
+        .register("L2Loss", HintLoss::fromConfig)
+        .register("L1Loss", L1Loss::fromConfig)
+        .register("AttentionTransferLoss", AttentionTransferLoss::fromConfig)
+        .register("PairwiseSimilarityLoss", PairwiseSimilarityLoss::fromConfig)
+        .alias("ChannelWiseDivergence", "SegChannelwiseLoss");
+  }
 }
