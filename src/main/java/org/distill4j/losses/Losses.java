@@ -21,8 +21,23 @@ public final class Losses {
         .register("DistillCrossEntropyLoss", DistillCrossEntropyLoss::fromConfig);
   }
 
-  /** Feature (intermediate-tensor) distillation losses. */
+  /**
+   * Feature-distillation losses on intermediate tensors (student, teacher; labels ignored): {@code
+   * SegChannelwiseLoss} (CWD paper; alias {@code ChannelWiseDivergence}), {@code
+   * PaddleSlimChannelwiseLoss}, {@code HintLoss} and {@code L2Loss} (the same loss), {@code
+   * L1Loss}, {@code AttentionTransferLoss}, {@code PairwiseSimilarityLoss}; and {@code KLLoss}, a
+   * per-position KL over channels, which suits tapped logits and ASPP outputs.
+   */
   public static Registry<DistillLoss> featureRegistry() {
-    return distillRegistry();
+    return new Registry<DistillLoss>("feature distillation loss")
+        .register("SegChannelwiseLoss", SegChannelwiseLoss::fromConfig)
+        .register("PaddleSlimChannelwiseLoss", PaddleSlimChannelwiseLoss::fromConfig)
+        .register("HintLoss", HintLoss::fromConfig)
+        .register("L2Loss", HintLoss::fromConfig)
+        .register("L1Loss", L1Loss::fromConfig)
+        .register("AttentionTransferLoss", AttentionTransferLoss::fromConfig)
+        .register("PairwiseSimilarityLoss", PairwiseSimilarityLoss::fromConfig)
+        .register("KLLoss", KLLoss::fromConfig)
+        .alias("ChannelWiseDivergence", "SegChannelwiseLoss");
   }
 }

@@ -165,7 +165,7 @@ class DistillSetupTest {
                         Map.of("type", "KLLoss", "temperature", 2.0),
                         "weight",
                         0.5)));
-    DistillSpec spec = DistillSpec.fromConfig(section, Losses.distillRegistry());
+    DistillSpec spec = DistillSpec.fromConfig(section, Losses.featureRegistry());
     assertEquals(1, spec.entries().size());
     DistillEntry e = spec.entries().get(0);
     assertEquals("hidden_0", e.studentFeature());
@@ -185,7 +185,7 @@ class DistillSetupTest {
                         "student_adaptor", Map.of("hidden_0", "head.aspp"),
                         "teacher_adaptor", Map.of("hidden_0", "head.aspp"),
                         "entries", List.of(Map.of("loss_function", "KLLoss", "weigth", 1))),
-                    Losses.distillRegistry()));
+                    Losses.featureRegistry()));
     assertTrue(typo.getMessage().contains("weigth") && typo.getMessage().contains("weight"));
     ConfigException unmapped =
         assertThrows(
@@ -196,7 +196,7 @@ class DistillSetupTest {
                         "student_adaptor", Map.of("hidden_0", "head.aspp"),
                         "teacher_adaptor", Map.of("hidden_0", "head.aspp"),
                         "entries", List.of(Map.of("loss_function", "KLLoss", "s_feature_idx", 3))),
-                    Losses.distillRegistry()));
+                    Losses.featureRegistry()));
     assertTrue(
         unmapped.getMessage().contains("hidden_3") && unmapped.getMessage().contains("hidden_0"),
         unmapped.getMessage());
