@@ -40,6 +40,7 @@ class FeatureLossConfigTest {
     assertEquals("feature distillation loss", registry.kind());
     assertEquals(
         Set.of(
+            "KLLoss",
             "SegChannelwiseLoss",
             "PaddleSlimChannelwiseLoss",
             "HintLoss",
