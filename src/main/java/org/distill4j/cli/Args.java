@@ -40,6 +40,11 @@ public final class Args {
         continue;
       }
       String name = a.substring(2);
+      if (name.equals("help")) {
+        Set<String> all = new TreeSet<>(switches);
+        all.addAll(options);
+        throw new HelpRequested("flags: --" + String.join(", --", all));
+      }
       String value = null;
       int eq = name.indexOf('=');
       if (eq >= 0) {
@@ -70,6 +75,13 @@ public final class Args {
       }
     }
     return args;
+  }
+
+  /** Thrown by {@link #parse} for {@code --help}; the message lists the command's flags. */
+  static final class HelpRequested extends RuntimeException {
+    HelpRequested(String message) {
+      super(message);
+    }
   }
 
   public boolean has(String name) {

@@ -64,6 +64,10 @@ public final class Main {
     }
     try {
       return command.run(Arrays.copyOfRange(rest, 1, rest.length));
+    } catch (Args.HelpRequested help) {
+      err.println("distill4j " + rest[0] + ": " + command.summary());
+      err.println(help.getMessage());
+      return OK;
     } catch (ConfigException e) {
       err.println("error: " + e.getMessage());
       if (debug) {

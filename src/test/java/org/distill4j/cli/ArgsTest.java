@@ -65,4 +65,14 @@ class ArgsTest {
     assertEquals(Main.USAGE, code);
     assertTrue(err.toString().contains("did you mean 'train'"), err.toString());
   }
+
+  @Test
+  void helpListsTheCommandsFlagsAndSucceeds() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code =
+        Main.run(new String[] {"make-dataset", "--help"}, new java.io.PrintStream(err, true));
+    assertEquals(0, code);
+    assertTrue(
+        err.toString().contains("--out") && err.toString().contains("--width"), err.toString());
+  }
 }
