@@ -13,11 +13,31 @@ final class TutorialCommand implements Main.Command {
     return "generate data if absent, train teacher and student, print the table (--scale cpu|smoke|gpu)";
   }
 
+  /** {@code --seeds 0,1,2} (student and distilled runs per seed), else {@code --seed}, else 0. */
+  static List<Long> seeds(Args args) {
+    if (!args.has("seeds")) {
+      return List.of((long) args.intValue("seed", 0));
+    }
+    List<Long> seeds = new java.util.ArrayList<>();
+    for (String part : args.require("seeds").split(",")) {
+      try {
+        seeds.add(Long.parseLong(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new org.distill4j.config.ConfigException(
+            "tutorial: --seeds: '" + part.trim() + "' is not an integer; expected e.g. 0,1,2");
+      }
+    }
+    return seeds;
+  }
+
   @Override
   public int run(String[] argv) {
     Args args =
         Args.parse(
-            "tutorial", argv, Set.of(), Set.of("scale", "out", "data", "seed", "num_workers"));
+            "tutorial",
+            argv,
+            Set.of(),
+            Set.of("scale", "out", "data", "seed", "seeds", "num_workers"));
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
     Tutorial.Builder builder =
         Tutorial.builder()
@@ -29,7 +49,7 @@ final class TutorialCommand implements Main.Command {
       builder.optDataRoot(args.path("data"));
     }
     long t0 = System.nanoTime();
-    List<Tutorial.Row> rows = builder.build().run();
+    List<Tutorial.Row> rows = builder.build().run(seeds(args));
     System.out.println();
     System.out.print(Tutorial.table(rows));
     System.out.printf(

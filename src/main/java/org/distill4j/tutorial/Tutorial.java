@@ -63,6 +63,7 @@ public final class Tutorial {
   /** One row of the comparison table. */
   public record Row(
       String role,
+      long seed,
       String model,
       long parameters,
       double miou,
@@ -116,9 +117,14 @@ public final class Tutorial {
 
   /** Trains one role ({@code teacher} or {@code student}) alone and returns its table row. */
   public Row train(String role) {
+    return train(role, seed);
+  }
+
+  /** As {@link #train(String)} with another seed (weights init, data order, augmentation). */
+  public Row train(String role, long runSeed) {
     ResolvedConfig config = config(role);
-    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
-      return fit(role, config, setup.segConfig().iters(), setup.model(), setup::trainer);
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, runSeed)) {
+      return fit(role, runSeed, config, setup.segConfig().iters(), setup.model(), setup::trainer);
     }
   }
 
@@ -127,6 +133,11 @@ public final class Tutorial {
    * the student config's distillation settings, and returns the {@code distilled} row.
    */
   public Row distill() {
+    return distill(seed);
+  }
+
+  /** As {@link #distill()} with another seed for the student. */
+  public Row distill(long runSeed) {
     Path teacherWeights = outputDir.resolve("teacher").resolve("best_model");
     if (!Files.isDirectory(teacherWeights)) {
       throw new ConfigException(
@@ -138,10 +149,11 @@ public final class Tutorial {
             outputDir.resolve("configs").resolve("teacher.yml"),
             Map.of(Overrides.MODEL_PRETRAINED, teacherWeights.toString()));
     ResolvedConfig student = config("student");
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, seed)) {
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, runSeed)) {
       setup.evaluateTeacher(System.out::println);
       return fit(
           DISTILLED,
+          runSeed,
           student,
           setup.student().segConfig().iters(),
           setup.student().model(),
@@ -154,18 +166,19 @@ public final class Tutorial {
 
   private Row fit(
       String role,
+      long runSeed,
       ResolvedConfig config,
       int iters,
       SegmentationModel model,
       Function<TrainingOptions.Builder, SegTrainer.Builder> trainer) {
-    Path saveDir = outputDir.resolve(role);
+    Path saveDir = outputDir.resolve(runSeed == seed ? role : role + "_seed" + runSeed);
     TrainingOptions.Builder options =
         TrainingOptions.builder()
             .optDoEval(true)
             .optSaveInterval(Math.max(1, iters / 4))
             .optLogIters(Math.max(1, Math.min(10, iters / 10)))
             .optKeepCheckpointMax(1)
-            .optSeed(seed)
+            .optSeed(runSeed)
             .optNumWorkers(numWorkers)
             .optSaveDir(saveDir);
     config.save(saveDir);
@@ -187,6 +200,7 @@ public final class Tutorial {
             .orElse(new double[0]);
     return new Row(
         role,
+        runSeed,
         model.name(),
         model.parameterCount(),
         result.bestMiou(),
@@ -200,27 +214,59 @@ public final class Tutorial {
    * order and writes {@code comparison.png}.
    */
   public List<Row> run() {
+    return run(List.of(seed));
+  }
+
+  /**
+   * Trains the teacher once (with the first seed), then the student alone and the distilled student
+   * for every seed, so the gain can be judged against seed-to-seed spread. Each seed pairs the two
+   * student runs: same initial weights, same batches.
+   */
+  public List<Row> run(List<Long> seeds) {
+    if (seeds.isEmpty()) {
+      throw new ConfigException("tutorial: give at least one seed");
+    }
     ensureData();
     List<Row> rows = new ArrayList<>();
-    rows.add(train("teacher"));
-    rows.add(train("student"));
-    if (rows.get(0).miou() <= rows.get(1).miou()) {
-      System.out.printf(
-          Locale.ROOT,
-          "[TUTORIAL] warning: the teacher (mIoU %.4f) does not beat the student alone (%.4f);"
-              + " distilling from it is unlikely to help. Train the teacher longer.%n",
-          rows.get(0).miou(),
-          rows.get(1).miou());
+    Row teacher = train("teacher", seeds.get(0));
+    rows.add(teacher);
+    for (long s : seeds) {
+      Row student = train("student", s);
+      rows.add(student);
+      if (teacher.miou() <= student.miou()) {
+        System.out.printf(
+            Locale.ROOT,
+            "[TUTORIAL] warning: the teacher (mIoU %.4f) does not beat the student alone (%.4f,"
+                + " seed %d); distilling from it is unlikely to help. Train the teacher longer.%n",
+            teacher.miou(),
+            student.miou(),
+            s);
+      }
+      rows.add(distill(s));
     }
-    rows.add(distill());
     Map<String, Double> bars = new LinkedHashMap<>();
-    for (Row r : rows) {
-      bars.put(r.role(), r.miou());
+    for (String role : List.of("teacher", "student", DISTILLED)) {
+      bars.put(role, stats(rows, role, Row::miou)[0]);
     }
     Charts.savePng(
         Charts.bars("Validation mIoU (" + scale.id() + " scale)", "mIoU", bars),
         outputDir.resolve("comparison.png"));
     return rows;
+  }
+
+  /** Mean and sample standard deviation of {@code value} over the rows of {@code role}. */
+  static double[] stats(
+      List<Row> rows, String role, java.util.function.ToDoubleFunction<Row> value) {
+    double[] v = rows.stream().filter(r -> r.role().equals(role)).mapToDouble(value).toArray();
+    if (v.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return new double[] {mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
   }
 
   /** A plain-text table of the rows. */
@@ -229,8 +275,9 @@ public final class Tutorial {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-10s %-26s %12s %8s %9s %10s %9s%n",
+            "%-10s %5s %-26s %12s %8s %9s %10s %9s%n",
             "role",
+            "seed",
             "model",
             "parameters",
             "mIoU",
@@ -241,8 +288,9 @@ public final class Tutorial {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-10s %-26s %,12d %8.4f %9.4f %10.1f %9.2f%n",
+              "%-10s %5d %-26s %,12d %8.4f %9.4f %10.1f %9.2f%n",
               r.role(),
+              r.seed(),
               r.model(),
               r.parameters(),
               r.miou(),
@@ -250,21 +298,48 @@ public final class Tutorial {
               r.msPerIter(),
               r.seconds() / 60));
     }
-    Row student = find(rows, "student");
-    Row distilled = find(rows, DISTILLED);
-    if (student != null && distilled != null) {
+    long runs = rows.stream().filter(r -> r.role().equals(DISTILLED)).count();
+    if (runs > 0 && rows.stream().anyMatch(r -> r.role().equals("student"))) {
+      double[] student = stats(rows, "student", Row::miou);
+      double[] distilled = stats(rows, DISTILLED, Row::miou);
+      double[] gain = gains(rows);
+      if (runs > 1) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "over %d seeds: student %.4f ± %.4f, distilled %.4f ± %.4f (mean ± sd)%n",
+                runs,
+                student[0],
+                student[1],
+                distilled[0],
+                distilled[1]));
+      }
       sb.append(
           String.format(
               Locale.ROOT,
-              "distillation gain over the student alone: %+.4f mIoU, %+.4f disc IoU%n",
-              distilled.miou() - student.miou(),
-              disc(distilled) - disc(student)));
+              "distillation gain over the student alone: %+.4f mIoU%s%n",
+              gain[0],
+              runs > 1 ? String.format(Locale.ROOT, " (± %.4f over paired seeds)", gain[1]) : ""));
     }
     return sb.toString();
   }
 
-  private static Row find(List<Row> rows, String role) {
-    return rows.stream().filter(r -> r.role().equals(role)).findFirst().orElse(null);
+  /** Mean and sd of (distilled - student) mIoU over seeds that have both rows. */
+  private static double[] gains(List<Row> rows) {
+    List<Row> diffs = new ArrayList<>();
+    for (Row d : rows) {
+      if (d.role().equals(DISTILLED)) {
+        rows.stream()
+            .filter(r -> r.role().equals("student") && r.seed() == d.seed())
+            .findFirst()
+            .ifPresent(
+                st ->
+                    diffs.add(
+                        new Row(
+                            "gain", d.seed(), "", 0, d.miou() - st.miou(), new double[0], 0, 0)));
+      }
+    }
+    return stats(diffs, "gain", Row::miou);
   }
 
   private static double disc(Row r) {

@@ -37,8 +37,11 @@ class TutorialTest {
     assertTrue(Files.exists(tmp.resolve("out").resolve("comparison.png")));
     assertTrue(Files.exists(tmp.resolve("out").resolve("distilled").resolve("best_model")));
     String table = Tutorial.table(rows);
-    assertEquals(5, table.lines().count(), table);
-    assertTrue(table.contains("distillation gain"), table);
+    assertEquals(8, table.lines().count(), table);
+    assertTrue(table.contains("over 2 seeds") && table.contains("distillation gain"), table);
+    double[] student = Tutorial.stats(rows, "student", Tutorial.Row::miou);
+    assertEquals((rows.get(1).miou() + rows.get(3).miou()) / 2, student[0], 1e-12);
+    assertTrue(Files.exists(tmp.resolve("out").resolve("student_seed1").resolve("best_model")));
   }
 
   @Test
