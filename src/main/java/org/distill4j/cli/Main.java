@@ -23,6 +23,9 @@ public final class Main {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
+  /** Commands that never start the engine (so they work without the native library). */
+  static final java.util.Set<String> ENGINE_FREE = java.util.Set.of("make-dataset", "notebook");
+
   private Main() {}
 
   static Map<String, Command> commands() {
@@ -63,6 +66,9 @@ public final class Main {
       return USAGE;
     }
     try {
+      if (!ENGINE_FREE.contains(rest[0]) && !Arrays.asList(rest).contains("--help")) {
+        EngineCheck.ensureReady();
+      }
       return command.run(Arrays.copyOfRange(rest, 1, rest.length));
     } catch (Args.HelpRequested help) {
       err.println("distill4j " + rest[0] + ": " + command.summary());
