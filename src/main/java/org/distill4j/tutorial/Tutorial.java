@@ -60,6 +60,57 @@ public final class Tutorial {
     return new Builder();
   }
 
+  /** The scale whose configs and dataset size this tutorial uses. */
+  public TutorialScale scale() {
+    return scale;
+  }
+
+  /** The directory holding {@code configs/} (absolute). */
+  public Path projectRoot() {
+    return projectRoot;
+  }
+
+  /** Where runs, derived configs and charts go (absolute). */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  /** Where the dataset is or is generated (absolute). */
+  public Path dataRoot() {
+    return dataRoot;
+  }
+
+  /** The seed of every run. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The save directory of the run called {@code name}, e.g. {@code teacher} (may not exist). */
+  public Path runDir(String name) {
+    return outputDir.resolve(name);
+  }
+
+  /**
+   * The save directory of run {@code name}, emptied: a retrained run must not append its history to
+   * a previous run's {@code train_log.csv} or leave old checkpoints beside the new ones.
+   */
+  public Path freshRunDir(String name) {
+    Path dir = runDir(name);
+    try {
+      if (Files.exists(dir)) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot empty " + dir, e);
+    }
+    return dir;
+  }
+
   /** One row of the comparison table. */
   public record Row(
       String role,

@@ -97,6 +97,74 @@ public final class Charts {
     return render(chart);
   }
 
+  /**
+   * Bars grouped by category with one colour per series, e.g. categories teacher / student /
+   * distilled and series mIoU / disc IoU.
+   *
+   * @param series series name -> (category -> value); categories are taken in first-seen order and
+   *     a category a series lacks is drawn as 0
+   */
+  public static BufferedImage groupedBars(
+      String title, String yTitle, Map<String, Map<String, Double>> series) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .yAxisTitle(yTitle)
+            .build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setDecimalPattern("0.000");
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    List<String> categories = new ArrayList<>();
+    series
+        .values()
+        .forEach(
+            m -> m.keySet().stream().filter(k -> !categories.contains(k)).forEach(categories::add));
+    for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
+      List<Double> values = new ArrayList<>();
+      for (String c : categories) {
+        values.add(e.getValue().getOrDefault(c, 0.0));
+      }
+      chart.addSeries(e.getKey(), categories, values);
+    }
+    return render(chart);
+  }
+
+  /**
+   * Lines over a shared x axis, e.g. mIoU and disc IoU against the distillation loss weight.
+   *
+   * @param series name -> y values, each as long as {@code x}
+   */
+  public static BufferedImage lines(
+      String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series) {
+    XYChart chart = xyChart(title, xTitle, yTitle);
+    List<Double> xs = new ArrayList<>();
+    for (double v : x) {
+      xs.add(v);
+    }
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      if (e.getValue().length != x.length) {
+        throw new IllegalArgumentException(
+            "series "
+                + e.getKey()
+                + " has "
+                + e.getValue().length
+                + " values for "
+                + x.length
+                + " x values");
+      }
+      List<Double> ys = new ArrayList<>();
+      for (double v : e.getValue()) {
+        ys.add(v);
+      }
+      addLine(chart, e.getKey(), xs, ys);
+    }
+    return render(chart);
+  }
+
   /** Side-by-side panels: the loss curves and, when there are evaluations, the metric curves. */
   public static BufferedImage dashboard(History history, String title) {
     BufferedImage loss = lossCurves(history, title == null ? null : title + ": loss");
