@@ -274,6 +274,27 @@ public final class Tutorial {
     return rows;
   }
 
+  /**
+   * The named top-level sections of a resolved config as YAML, in the config's order, e.g. {@code
+   * yamlSections(config, "model", "distill_loss")}: the parts of a config a notebook wants to show.
+   * Sections the config does not have are left out.
+   */
+  public static String yamlSections(ResolvedConfig config, String... sections) {
+    List<String> wanted = List.of(sections);
+    StringBuilder sb = new StringBuilder();
+    boolean keep = false;
+    for (String line : config.toYaml().split("\n")) {
+      if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+        int colon = line.indexOf(':');
+        keep = colon > 0 && wanted.contains(line.substring(0, colon));
+      }
+      if (keep) {
+        sb.append(line).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   /** A plain-text table of the rows. */
   public static String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder();

@@ -51,19 +51,40 @@ public final class Charts {
     return render(chart);
   }
 
-  /** Validation mIoU and pixel accuracy against the iteration. */
+  /**
+   * Validation mIoU, pixel accuracy and the IoU of each foreground class (up to three) against the
+   * iteration, on a fixed 0..1 axis so runs can be compared by eye.
+   */
   public static BufferedImage metricCurves(History history, String title) {
     XYChart chart = xyChart(title == null ? "Validation" : title, "iteration", "score");
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     List<Double> x = new ArrayList<>();
     List<Double> miou = new ArrayList<>();
     List<Double> acc = new ArrayList<>();
+    int classes = 0;
+    for (EvalLog log : history.evaluations()) {
+      classes = Math.max(classes, log.metrics().classIou().length);
+    }
+    List<List<Double>> classIou = new ArrayList<>();
+    for (int c = 1; c < Math.min(classes, 4); c++) {
+      classIou.add(new ArrayList<>());
+    }
     for (EvalLog log : history.evaluations()) {
       x.add((double) log.iteration());
       miou.add(log.metrics().miou());
       acc.add(log.metrics().acc());
+      double[] iou = log.metrics().classIou();
+      for (int c = 1; c <= classIou.size(); c++) {
+        classIou.get(c - 1).add(c < iou.length ? iou[c] : 0.0);
+      }
     }
     addLine(chart, "mIoU", x, miou);
     addLine(chart, "Acc", x, acc);
+    for (int c = 1; c <= classIou.size(); c++) {
+      addLine(chart, "IoU class " + c, x, classIou.get(c - 1));
+    }
     return render(chart);
   }
 

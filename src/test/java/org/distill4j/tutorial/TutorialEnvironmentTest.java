@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.ResolvedConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,5 +118,22 @@ class TutorialEnvironmentTest {
     assertEquals(0.75, s.miou(), 1e-12);
     assertArrayEquals(new double[] {0.98, 0.52}, s.classIou(), 1e-12);
     assertEquals(0.52, s.discIou(), 1e-12);
+  }
+
+  @Test
+  void yamlSectionsPicksTopLevelBlocksInConfigOrder() throws Exception {
+    Path yml = tmp.resolve("c.yml");
+    Files.writeString(
+        yml,
+        "batch_size: 2\niters: 6\nmodel:\n  type: DeepLabV3P\n  num_classes: 2\n"
+            + "distill_loss:\n  types:\n    - type: KLLoss\n  coef: [3]\n");
+    ResolvedConfig config = ConfigLoader.load(yml);
+    String text = Tutorial.yamlSections(config, "distill_loss", "model", "absent");
+    assertTrue(text.startsWith("model:\n"), text);
+    assertTrue(text.contains("  num_classes: 2\n"), text);
+    assertTrue(text.indexOf("distill_loss:") > text.indexOf("model:"), "config order");
+    assertTrue(text.contains("KLLoss"), text);
+    assertFalse(text.contains("iters"), text);
+    assertEquals("", Tutorial.yamlSections(config, "absent"));
   }
 }

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.distill4j.eval.SegMetrics;
+import org.distill4j.train.EvalLog;
+import org.distill4j.train.History;
 import org.junit.jupiter.api.Test;
 
 /** Grouped bars, shared-axis lines and the in-place display sink of live charts. */
@@ -51,5 +54,15 @@ class ChartsAdditionsTest {
     LiveChart.inPlace(img -> second.add("show") ? "id" : null, (id, img) -> second.add("update"))
         .accept(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
     assertEquals(List.of("show"), second);
+  }
+
+  @Test
+  void metricCurvesDrawForegroundClassIouFromASingleEvaluation() {
+    History history = new History();
+    SegMetrics m = SegMetrics.of(new long[] {90, 3}, new long[] {95, 5}, new long[] {93, 7});
+    history.onEvaluation(new EvalLog(6, m, 8, m.miou(), 6, 0.1));
+    BufferedImage img = Charts.metricCurves(history, "one point");
+    assertEquals(Charts.WIDTH, img.getWidth());
+    assertEquals(Charts.HEIGHT, img.getHeight());
   }
 }
