@@ -45,7 +45,9 @@ class TutorialNotebooksTest {
             .optLog(note -> {})
             .build();
     ExecutionResult result = executor.execute(notebook);
-    System.out.println(name + ": " + result);
+    StringBuilder times = new StringBuilder();
+    result.cellTimes().forEach(t -> times.append(' ').append(t.wallTime().toMillis() / 100 / 10.0));
+    System.out.println(name + ": " + result + "; seconds per code cell:" + times);
     assertTrue(result.success(), name + ": " + result.error());
     for (Cell cell : notebook.codeCells()) {
       assertNotNull(cell.executionCount(), name + ": a code cell did not run:\n" + cell.source());
@@ -114,7 +116,10 @@ class TutorialNotebooksTest {
       Process process =
           new ProcessBuilder(command)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(
+                  args.length == 0
+                      ? ProcessBuilder.Redirect.DISCARD
+                      : ProcessBuilder.Redirect.INHERIT)
               .start();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
