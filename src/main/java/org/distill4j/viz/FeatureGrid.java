@@ -41,6 +41,24 @@ final class FeatureGrid {
 
   static BufferedImage render(
       float[] chw, int channels, int height, int width, int[] selected, int cellSize) {
+    return render(
+        chw,
+        channels,
+        height,
+        width,
+        selected,
+        cellSize,
+        (int) Math.ceil(Math.sqrt(selected.length)));
+  }
+
+  static BufferedImage render(
+      float[] chw,
+      int channels,
+      int height,
+      int width,
+      int[] selected,
+      int cellSize,
+      int maxColumns) {
     checkSize(chw, channels, height, width);
     if (selected.length == 0) {
       throw new IllegalArgumentException("no channel selected");
@@ -48,7 +66,10 @@ final class FeatureGrid {
     if (cellSize < 1) {
       throw new IllegalArgumentException("cellSize must be >= 1, got " + cellSize);
     }
-    int columns = (int) Math.ceil(Math.sqrt(selected.length));
+    if (maxColumns < 1) {
+      throw new IllegalArgumentException("columns must be >= 1, got " + maxColumns);
+    }
+    int columns = Math.min(maxColumns, selected.length);
     int rows = (selected.length + columns - 1) / columns;
     int tileHeight = CAPTION + cellSize;
     BufferedImage out =

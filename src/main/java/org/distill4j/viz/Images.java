@@ -220,6 +220,17 @@ public final class Images {
     return FeatureGrid.render(values, chw[0], chw[1], chw[2], channels, cellSize);
   }
 
+  /**
+   * As {@link #featureGrid(NDArray, int[], int)} with at most {@code columns} tiles per row; one
+   * row per model ({@code columns = channels.length}) lines up the same channels of several models.
+   */
+  public static BufferedImage featureGrid(
+      NDArray features, int[] channels, int cellSize, int columns) {
+    int[] chw = new int[3];
+    float[] values = FeatureGrid.firstSample(features, chw);
+    return FeatureGrid.render(values, chw[0], chw[1], chw[2], channels, cellSize, columns);
+  }
+
   /** As {@link #featureGrid(NDArray, int, int)} on a row-major C x H x W array. */
   public static BufferedImage featureGrid(
       float[] chw, int channels, int height, int width, int maxChannels, int cellSize) {

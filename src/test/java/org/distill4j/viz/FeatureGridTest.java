@@ -74,6 +74,26 @@ class FeatureGridTest {
   }
 
   @Test
+  void explicitColumnsLayTheSelectedChannelsOutInRows() {
+    float[] chw = {0, 1, 5, 5, 2, 3};
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray features = manager.create(chw, new Shape(3, 1, 2));
+      BufferedImage row = Images.featureGrid(features, new int[] {2, 0, 1}, 4, 3);
+      assertEquals(3 * 4 + 2 * GAP, row.getWidth(), "all three tiles in one row");
+      assertEquals(CAPTION + 4, row.getHeight());
+      // The first tile is channel 2 (2 -> dark, 3 -> bright), the third is constant channel 1.
+      assertEquals(DARK, rgb(row, 0, CAPTION));
+      assertEquals(BRIGHT, rgb(row, 3, CAPTION));
+      assertEquals(DARK, rgb(row, 2 * (4 + GAP) + 3, CAPTION));
+      BufferedImage column = Images.featureGrid(features, new int[] {2, 0, 1}, 4, 1);
+      assertEquals(4, column.getWidth());
+      assertEquals(3 * (CAPTION + 4 + GAP) - GAP, column.getHeight());
+      assertThrows(
+          IllegalArgumentException.class, () -> Images.featureGrid(features, new int[] {0}, 4, 0));
+    }
+  }
+
+  @Test
   void strongestChannelsRankByMeanAbsoluteActivation() {
     // Mean |x| per 1x2 channel: c0 = 1, c1 = 3, c2 = 0.5, c3 = 3 (tie with c1, lower index first).
     float[] chw = {1, -1, 2, -4, 0.5f, -0.5f, 3, 3};
