@@ -37,6 +37,7 @@ public final class Main {
     commands.put("check", new CheckCommand());
     commands.put("make-dataset", new MakeDatasetCommand());
     commands.put("tutorial", new TutorialCommand());
+    commands.put("notebook", new NotebookCommand());
     return commands;
   }
 

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -193,6 +195,23 @@ final class WeightsIO {
   }
 
   private static void copyInto(List<Parameter> target, List<Parameter> loaded) {
+    // PyTorch refuses in-place writes to leaf weights while autograd records, and its grad mode is
+    // per thread: a notebook kernel may run this on a thread where it was never switched off.
+    boolean recording =
+        !target.isEmpty() && target.get(0).getArray() instanceof PtNDArray && JniUtils.isGradMode();
+    if (recording) {
+      JniUtils.setGradMode(false);
+    }
+    try {
+      copyEach(target, loaded);
+    } finally {
+      if (recording) {
+        JniUtils.setGradMode(true);
+      }
+    }
+  }
+
+  private static void copyEach(List<Parameter> target, List<Parameter> loaded) {
     NDIndex all = new NDIndex("...");
     for (int i = 0; i < target.size(); i++) {
       NDArray dst = target.get(i).getArray();

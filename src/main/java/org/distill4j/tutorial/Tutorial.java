@@ -60,6 +60,57 @@ public final class Tutorial {
     return new Builder();
   }
 
+  /** The scale whose configs and dataset size this tutorial uses. */
+  public TutorialScale scale() {
+    return scale;
+  }
+
+  /** The directory holding {@code configs/} (absolute). */
+  public Path projectRoot() {
+    return projectRoot;
+  }
+
+  /** Where runs, derived configs and charts go (absolute). */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  /** Where the dataset is or is generated (absolute). */
+  public Path dataRoot() {
+    return dataRoot;
+  }
+
+  /** The seed of every run. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The save directory of the run called {@code name}, e.g. {@code teacher} (may not exist). */
+  public Path runDir(String name) {
+    return outputDir.resolve(name);
+  }
+
+  /**
+   * The save directory of run {@code name}, emptied: a retrained run must not append its history to
+   * a previous run's {@code train_log.csv} or leave old checkpoints beside the new ones.
+   */
+  public Path freshRunDir(String name) {
+    Path dir = runDir(name);
+    try {
+      if (Files.exists(dir)) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot empty " + dir, e);
+    }
+    return dir;
+  }
+
   /** One row of the comparison table. */
   public record Row(
       String role,
@@ -267,6 +318,27 @@ public final class Tutorial {
       ss += (x - mean) * (x - mean);
     }
     return new double[] {mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
+  }
+
+  /**
+   * The named top-level sections of a resolved config as YAML, in the config's order, e.g. {@code
+   * yamlSections(config, "model", "distill_loss")}: the parts of a config a notebook wants to show.
+   * Sections the config does not have are left out.
+   */
+  public static String yamlSections(ResolvedConfig config, String... sections) {
+    List<String> wanted = List.of(sections);
+    StringBuilder sb = new StringBuilder();
+    boolean keep = false;
+    for (String line : config.toYaml().split("\n")) {
+      if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+        int colon = line.indexOf(':');
+        keep = colon > 0 && wanted.contains(line.substring(0, colon));
+      }
+      if (keep) {
+        sb.append(line).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   /** A plain-text table of the rows. */

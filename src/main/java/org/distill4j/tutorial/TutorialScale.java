@@ -43,16 +43,43 @@ public enum TutorialScale {
     throw new ConfigException("unknown scale '" + name + "'; valid: smoke, cpu, gpu");
   }
 
+  /** The environment variable naming the scale. */
+  public static final String SCALE_VARIABLE = "DISTILL4J_SCALE";
+
   /**
-   * The scale named by the {@code DISTILL4J_SCALE} environment variable, else {@code gpu} when a
-   * GPU is visible, else {@code cpu}.
+   * The system property naming the scale; it wins over the environment variable because a JVM can
+   * set it per run (the {@code notebook} command and the notebook tests do) while the environment
+   * is inherited and fixed.
+   */
+  public static final String SCALE_PROPERTY = "distill4j.scale";
+
+  /**
+   * The scale named by the {@code distill4j.scale} system property, else by the {@code
+   * DISTILL4J_SCALE} environment variable, else {@code gpu} when a GPU is visible, else {@code
+   * cpu}.
    */
   public static TutorialScale fromEnvironment(boolean gpuPresent) {
-    String env = System.getenv("DISTILL4J_SCALE");
-    if (env != null && !env.isBlank()) {
-      return parse(env);
+    return choose(System.getProperty(SCALE_PROPERTY), System.getenv(SCALE_VARIABLE), gpuPresent);
+  }
+
+  /** The rule of {@link #fromEnvironment}, on given values (blank or null means unset). */
+  static TutorialScale choose(String property, String variable, boolean gpuPresent) {
+    if (property != null && !property.isBlank()) {
+      return parse(property);
+    }
+    if (variable != null && !variable.isBlank()) {
+      return parse(variable);
     }
     return gpuPresent ? GPU : CPU;
+  }
+
+  /**
+   * How many iterations apart a notebook evaluates (and saves) a run of {@code iters} iterations:
+   * once, at the end, at smoke scale (every evaluation and checkpoint costs seconds there), eight
+   * times otherwise, so the live mIoU curve has points to draw.
+   */
+  public int evalInterval(int iters) {
+    return this == SMOKE ? Math.max(1, iters) : Math.max(1, iters / 8);
   }
 
   public String id() {

@@ -51,19 +51,40 @@ public final class Charts {
     return render(chart);
   }
 
-  /** Validation mIoU and pixel accuracy against the iteration. */
+  /**
+   * Validation mIoU, pixel accuracy and the IoU of each foreground class (up to three) against the
+   * iteration, on a fixed 0..1 axis so runs can be compared by eye.
+   */
   public static BufferedImage metricCurves(History history, String title) {
     XYChart chart = xyChart(title == null ? "Validation" : title, "iteration", "score");
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     List<Double> x = new ArrayList<>();
     List<Double> miou = new ArrayList<>();
     List<Double> acc = new ArrayList<>();
+    int classes = 0;
+    for (EvalLog log : history.evaluations()) {
+      classes = Math.max(classes, log.metrics().classIou().length);
+    }
+    List<List<Double>> classIou = new ArrayList<>();
+    for (int c = 1; c < Math.min(classes, 4); c++) {
+      classIou.add(new ArrayList<>());
+    }
     for (EvalLog log : history.evaluations()) {
       x.add((double) log.iteration());
       miou.add(log.metrics().miou());
       acc.add(log.metrics().acc());
+      double[] iou = log.metrics().classIou();
+      for (int c = 1; c <= classIou.size(); c++) {
+        classIou.get(c - 1).add(c < iou.length ? iou[c] : 0.0);
+      }
     }
     addLine(chart, "mIoU", x, miou);
     addLine(chart, "Acc", x, acc);
+    for (int c = 1; c <= classIou.size(); c++) {
+      addLine(chart, "IoU class " + c, x, classIou.get(c - 1));
+    }
     return render(chart);
   }
 
@@ -94,6 +115,74 @@ public final class Charts {
     chart.getStyler().setLabelsVisible(true);
     chart.getStyler().setDecimalPattern("0.0000");
     chart.addSeries(yTitle, new ArrayList<>(values.keySet()), new ArrayList<>(values.values()));
+    return render(chart);
+  }
+
+  /**
+   * Bars grouped by category with one colour per series, e.g. categories teacher / student /
+   * distilled and series mIoU / disc IoU.
+   *
+   * @param series series name -> (category -> value); categories are taken in first-seen order and
+   *     a category a series lacks is drawn as 0
+   */
+  public static BufferedImage groupedBars(
+      String title, String yTitle, Map<String, Map<String, Double>> series) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .yAxisTitle(yTitle)
+            .build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setDecimalPattern("0.000");
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    List<String> categories = new ArrayList<>();
+    series
+        .values()
+        .forEach(
+            m -> m.keySet().stream().filter(k -> !categories.contains(k)).forEach(categories::add));
+    for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
+      List<Double> values = new ArrayList<>();
+      for (String c : categories) {
+        values.add(e.getValue().getOrDefault(c, 0.0));
+      }
+      chart.addSeries(e.getKey(), categories, values);
+    }
+    return render(chart);
+  }
+
+  /**
+   * Lines over a shared x axis, e.g. mIoU and disc IoU against the distillation loss weight.
+   *
+   * @param series name -> y values, each as long as {@code x}
+   */
+  public static BufferedImage lines(
+      String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series) {
+    XYChart chart = xyChart(title, xTitle, yTitle);
+    List<Double> xs = new ArrayList<>();
+    for (double v : x) {
+      xs.add(v);
+    }
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      if (e.getValue().length != x.length) {
+        throw new IllegalArgumentException(
+            "series "
+                + e.getKey()
+                + " has "
+                + e.getValue().length
+                + " values for "
+                + x.length
+                + " x values");
+      }
+      List<Double> ys = new ArrayList<>();
+      for (double v : e.getValue()) {
+        ys.add(v);
+      }
+      addLine(chart, e.getKey(), xs, ys);
+    }
     return render(chart);
   }
 

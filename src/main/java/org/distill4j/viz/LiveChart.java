@@ -1,7 +1,9 @@
 package org.distill4j.viz;
 
 import java.awt.image.BufferedImage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.distill4j.train.EvalLog;
 import org.distill4j.train.History;
 import org.distill4j.train.IterationLog;
@@ -27,6 +29,26 @@ public final class LiveChart implements TrainingListener {
     this.title = title;
     this.everyIterations = Math.max(1, everyIterations);
     this.sink = sink;
+  }
+
+  /**
+   * A sink that shows the first picture with {@code show} and replaces it with {@code update}
+   * afterwards, so a chart redrawn during training stays one output. In a notebook: {@code
+   * LiveChart.inPlace(img -> display(img), (id, img) -> updateDisplay(id, img))}.
+   *
+   * @param show publishes a picture and returns its display id
+   * @param update replaces the picture shown under an id
+   */
+  public static Consumer<BufferedImage> inPlace(
+      Function<BufferedImage, String> show, BiConsumer<String, BufferedImage> update) {
+    String[] id = new String[1];
+    return image -> {
+      if (id[0] == null) {
+        id[0] = show.apply(image);
+      } else {
+        update.accept(id[0], image);
+      }
+    };
   }
 
   @Override
