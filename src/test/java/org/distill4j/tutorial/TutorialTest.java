@@ -24,9 +24,11 @@ class TutorialTest {
             .optDataRoot(tmp.resolve("data"))
             .optNumWorkers(1)
             .build();
-    List<Tutorial.Row> rows = tutorial.run();
+    List<Tutorial.Row> rows = tutorial.run(List.of(0L, 1L));
     assertEquals(
-        List.of("teacher", "student", "distilled"), rows.stream().map(r -> r.role()).toList());
+        List.of("teacher", "student", "distilled", "student", "distilled"),
+        rows.stream().map(r -> r.role()).toList());
+    assertEquals(List.of(0L, 0L, 0L, 1L, 1L), rows.stream().map(r -> r.seed()).toList());
     assertTrue(rows.get(0).parameters() > rows.get(1).parameters(), "teacher is the bigger model");
     assertEquals(rows.get(1).parameters(), rows.get(2).parameters(), "distilled is the student");
     for (Tutorial.Row r : rows) {
@@ -37,7 +39,8 @@ class TutorialTest {
     assertTrue(Files.exists(tmp.resolve("out").resolve("comparison.png")));
     assertTrue(Files.exists(tmp.resolve("out").resolve("distilled").resolve("best_model")));
     String table = Tutorial.table(rows);
-    assertEquals(8, table.lines().count(), table);
+    assertEquals(
+        1 + rows.size() + 2, table.lines().count(), "header, one line per run, mean and gain");
     assertTrue(table.contains("over 2 seeds") && table.contains("distillation gain"), table);
     double[] student = Tutorial.stats(rows, "student", Tutorial.Row::miou);
     assertEquals((rows.get(1).miou() + rows.get(3).miou()) / 2, student[0], 1e-12);
