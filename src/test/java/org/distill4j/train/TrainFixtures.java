@@ -45,6 +45,52 @@ public final class TrainFixtures {
     return new RandomDataset(size, side, seed, ignorePixels);
   }
 
+  /** The trainer's test-only option to run the sharded step with {@code shards} shards. */
+  public static SegTrainer.Builder forceShards(SegTrainer.Builder builder, int shards) {
+    return builder.forceShards(shards);
+  }
+
+  /** Copies of every parameter of {@code model}, in block order. */
+  public static List<float[]> parameters(SegmentationModel model) {
+    List<float[]> out = new ArrayList<>();
+    for (var p : model.block().getParameters()) {
+      out.add(p.getValue().getArray().toFloatArray());
+    }
+    return out;
+  }
+
+  /**
+   * Asserts that two runs changed the parameters by the same amounts: per parameter, the largest
+   * difference of the updates is at most {@code relTol} times the largest update, and the update is
+   * not negligible.
+   */
+  public static void assertSameUpdate(
+      List<float[]> before, List<float[]> afterA, List<float[]> afterB, double relTol) {
+    for (int i = 0; i < before.size(); i++) {
+      double maxUpdate = 0;
+      double maxDiff = 0;
+      for (int j = 0; j < before.get(i).length; j++) {
+        double da = afterA.get(i)[j] - before.get(i)[j];
+        double db = afterB.get(i)[j] - before.get(i)[j];
+        maxUpdate = Math.max(maxUpdate, Math.abs(da));
+        maxDiff = Math.max(maxDiff, Math.abs(da - db));
+      }
+      if (maxUpdate < 1e-4) {
+        throw new AssertionError("parameter " + i + " barely moved: " + maxUpdate);
+      }
+      if (maxDiff > relTol * maxUpdate) {
+        throw new AssertionError(
+            "parameter "
+                + i
+                + ": updates differ by "
+                + maxDiff
+                + " (largest update "
+                + maxUpdate
+                + ")");
+      }
+    }
+  }
+
   /** Records the loss terms of every logged window. */
   public static final class LossRecorder implements TrainingListener {
     public final List<Map<String, Double>> windows = new ArrayList<>();
