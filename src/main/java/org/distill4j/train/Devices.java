@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,7 +47,7 @@ public final class Devices {
 
   private final int visibleGpus;
   private final String cudaVisibleDevices;
-  private final String noGpuReason;
+  private final Supplier<String> noGpuReason;
 
   /**
    * @param visibleGpus the GPUs the engine can use (CUDA already applies CUDA_VISIBLE_DEVICES)
@@ -54,6 +55,10 @@ public final class Devices {
    * @param noGpuReason why no GPU is usable when {@code visibleGpus} is 0, for messages
    */
   Devices(int visibleGpus, String cudaVisibleDevices, String noGpuReason) {
+    this(visibleGpus, cudaVisibleDevices, () -> noGpuReason);
+  }
+
+  private Devices(int visibleGpus, String cudaVisibleDevices, Supplier<String> noGpuReason) {
     this.visibleGpus = visibleGpus;
     this.cudaVisibleDevices = cudaVisibleDevices;
     this.noGpuReason = noGpuReason;
@@ -63,18 +68,19 @@ public final class Devices {
   public static Devices ofMachine() {
     Engine engine = Engine.getInstance();
     String env = System.getenv(CUDA_VISIBLE_DEVICES);
-    String reason;
-    if (!engine.hasCapability(StandardCapabilities.CUDA)) {
-      reason =
-          "the "
-              + engine.getEngineName()
-              + " native library in use is a CPU build"
-              + (CudaUtils.hasCuda() ? " (CUDA itself sees GPUs: use a CUDA build of it)" : "");
-    } else if (env != null) {
-      reason = CUDA_VISIBLE_DEVICES + "='" + env + "' leaves no GPU visible";
-    } else {
-      reason = "no CUDA GPU was found";
-    }
+    // Only asked for an error message: probing CUDA directly may log a warning.
+    Supplier<String> reason =
+        () -> {
+          if (!engine.hasCapability(StandardCapabilities.CUDA)) {
+            return "the "
+                + engine.getEngineName()
+                + " native library in use is a CPU build"
+                + (CudaUtils.hasCuda() ? " (CUDA itself sees GPUs: use a CUDA build of it)" : "");
+          }
+          return env != null
+              ? CUDA_VISIBLE_DEVICES + "='" + env + "' leaves no GPU visible"
+              : "no CUDA GPU was found";
+        };
     return new Devices(engine.getGpuCount(), env, reason);
   }
 
@@ -136,7 +142,7 @@ public final class Devices {
       case "cpu":
         return new Device[] {Device.cpu()};
       case "gpu":
-        requireGpus(error, "gpu");
+        requireGpus(error, "'gpu'");
         return allGpus();
       default:
         break;
@@ -167,7 +173,8 @@ public final class Devices {
 
   private void requireGpus(Function<String, ConfigException> error, String what) {
     if (visibleGpus == 0) {
-      throw error.apply(what + " asks for GPUs but none is usable: " + noGpuReason + "; use cpu");
+      throw error.apply(
+          what + " asks for GPUs but none is usable: " + noGpuReason.get() + "; use cpu");
     }
   }
 
