@@ -72,7 +72,10 @@ public final class SegConfig {
     return root.getPositiveInt("iters");
   }
 
-  /** Samples per step; 1 when the config does not say, as in PaddleSeg. */
+  /**
+   * Samples per step on each device (with several devices a step trains on {@code batch_size x
+   * devices}); 1 when the config does not say, as in PaddleSeg.
+   */
   public int batchSize() {
     return root.has("batch_size") ? root.getPositiveInt("batch_size") : 1;
   }
