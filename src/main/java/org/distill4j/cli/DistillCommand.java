@@ -16,7 +16,8 @@ import org.distill4j.train.TrainingResult;
 /**
  * {@code distill}: PaddleSeg's {@code distill_train.py}. The teacher comes from the teacher
  * config's model section (its {@code pretrained}, or {@code --teacher_model}, must point at trained
- * weights); everything else from the student config.
+ * weights); everything else from the student config, including its {@code devices} key (which
+ * {@code --devices} overrides).
  */
 final class DistillCommand implements Main.Command {
   static final Set<String> OPTIONS = options();
@@ -48,7 +49,9 @@ final class DistillCommand implements Main.Command {
     ResolvedConfig studentConfig = ConfigFlags.load(args, "student_config");
     TrainingOptions.Builder options = TrainCommand.options(args);
     long seed = args.intValue("seed", 0);
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacherConfig, studentConfig, seed)) {
+    try (DistillSetup setup =
+        DistillSetup.fromConfigs(
+            teacherConfig, studentConfig, null, seed, TrainCommand.devices(args, studentConfig))) {
       setup.evaluateTeacher(System.out::println);
       Path saveDir = options.build().saveDir();
       Files.createDirectories(saveDir);

@@ -1,5 +1,6 @@
 package org.distill4j.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Set;
 import org.distill4j.config.ConfigException;
@@ -15,14 +16,18 @@ import org.distill4j.models.SegmentationModel;
 final class EvalCommand implements Main.Command {
   @Override
   public String summary() {
-    return "evaluate saved weights on the val set (--config FILE --model_path DIR)";
+    return "evaluate saved weights on the val set (--config FILE --model_path DIR --devices D)";
   }
 
   @Override
   public int run(String[] argv) {
-    Args args = Args.parse("eval", argv, Set.of(), Set.of("config", "model_path", "num_workers"));
+    Args args =
+        Args.parse(
+            "eval", argv, Set.of(), Set.of("config", "model_path", "num_workers", "devices"));
     ResolvedConfig config = ConfigFlags.load(args, "config");
     SegConfig seg = new SegConfig(config.root());
+    // Evaluation runs one image at a time on the first device.
+    Device device = TrainCommand.devices(args, config)[0];
     SegDataset val =
         Datasets.build(
             seg.valDataset()
@@ -32,7 +37,7 @@ final class EvalCommand implements Main.Command {
                             config.source()
                                 + ": val_dataset: missing; eval needs a validation set")),
             "val");
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(device)) {
       SegmentationModel model = ModelLoading.build(seg, args.path("model_path"), manager);
       long t0 = System.nanoTime();
       SegMetrics metrics = SegEvaluator.evaluate(model, val);

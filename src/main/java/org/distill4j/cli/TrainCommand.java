@@ -1,12 +1,15 @@
 package org.distill4j.cli;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Set;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.config.SegConfig;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.ConsoleProgress;
+import org.distill4j.train.Devices;
 import org.distill4j.train.History;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingOptions;
@@ -29,11 +32,13 @@ final class TrainCommand implements Main.Command {
           "learning_rate",
           "log_iters",
           "keep_checkpoint_max",
-          "resume_model");
+          "resume_model",
+          "devices");
 
   @Override
   public String summary() {
-    return "train a model from a config (--config FILE --do_eval --use_vdl --save_dir DIR ...)";
+    return "train a model from a config (--config FILE --do_eval --use_vdl --save_dir DIR"
+        + " --devices gpu:0,1 ...)";
   }
 
   @Override
@@ -42,7 +47,7 @@ final class TrainCommand implements Main.Command {
     ResolvedConfig config = ConfigFlags.load(args, "config");
     TrainingOptions.Builder options = options(args);
     long seed = args.intValue("seed", 0);
-    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed)) {
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed, devices(args, config))) {
       TrainingResult result =
           train(
               setup.trainer(options),
@@ -68,6 +73,16 @@ final class TrainCommand implements Main.Command {
         .optResumeModel(args.optPath("resume_model"));
   }
 
+  /**
+   * The devices of {@code --devices}, else of the config's {@code devices} key, else every visible
+   * GPU, else the CPU.
+   */
+  static Device[] devices(Args args, ResolvedConfig config) {
+    return Devices.ofMachine()
+        .resolve(
+            args.has("devices") ? args.require("devices") : null, new SegConfig(config.root()));
+  }
+
   /** Saves the resolved config, attaches history, console and chart listeners, and trains. */
   static TrainingResult train(
       SegTrainer.Builder builder,
@@ -90,6 +105,19 @@ final class TrainCommand implements Main.Command {
             + String.format(Locale.ROOT, "%,d", model.parameterCount())
             + " parameters; saving to "
             + saveDir);
-    return builder.build().train();
+    SegTrainer trainer = builder.build();
+    Device[] devices = trainer.devices();
+    int batchSize = trainer.options().batchSize();
+    System.out.println(
+        "[TRAIN] devices: "
+            + Devices.describe(devices)
+            + (devices.length == 1
+                ? ""
+                : "; data parallel, batch_size "
+                    + batchSize
+                    + " per device ("
+                    + batchSize * devices.length
+                    + " images per iteration)"));
+    return trainer.train();
   }
 }

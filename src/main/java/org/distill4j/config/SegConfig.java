@@ -15,7 +15,10 @@ import java.util.Set;
  * training run needs before it starts.
  */
 public final class SegConfig {
-  /** The top-level keys PaddleSeg (and distill4j's {@code distill} section) understand. */
+  /**
+   * The top-level keys PaddleSeg understands, plus distill4j's {@code distill} section and {@code
+   * devices} (which devices train; see {@code org.distill4j.train.Devices}).
+   */
   public static final Set<String> KNOWN_TOP_LEVEL_KEYS =
       Collections.unmodifiableSet(
           new LinkedHashSet<>(
@@ -33,7 +36,8 @@ public final class SegConfig {
                   "distill",
                   "model",
                   "test_config",
-                  "export")));
+                  "export",
+                  "devices")));
 
   /** Class counts fixed by a dataset type, used when the dataset section has no num_classes. */
   private static final Map<String, Integer> DATASET_CLASSES =
@@ -68,7 +72,10 @@ public final class SegConfig {
     return root.getPositiveInt("iters");
   }
 
-  /** Samples per step; 1 when the config does not say, as in PaddleSeg. */
+  /**
+   * Samples per step on each device (with several devices a step trains on {@code batch_size x
+   * devices}); 1 when the config does not say, as in PaddleSeg.
+   */
   public int batchSize() {
     return root.has("batch_size") ? root.getPositiveInt("batch_size") : 1;
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.distill4j.train.TrainingObjective;
  * weighted. The terms are logged separately as {@code out_loss}, {@code out_distill_loss} and
  * {@code feature_distill_loss}; {@code loss} is their sum.
  *
- * <p>The teacher runs in {@link #beforeForward}, outside the gradient collector.
+ * <p>The teacher runs in {@link #beforeForward}, outside the gradient collector. Its output is kept
+ * for the images it was given and used by the {@link #compute} call for the same images, so a
+ * data-parallel step may run the teacher on every device's shard before computing any shard's loss.
  */
 public final class DistillObjective implements TrainingObjective {
   /** Name of the student's supervised term. */
@@ -39,7 +42,7 @@ public final class DistillObjective implements TrainingObjective {
   private final DistillLossMix outputLoss;
   private final DistillSpec spec;
   private final List<Block> connectors;
-  private FrozenTeacher.Output teacherOutput;
+  private final Map<NDArray, FrozenTeacher.Output> teacherOutputs = new IdentityHashMap<>();
 
   /**
    * @param outputLoss the logit distillation mix, or null for intermediate tensors only
@@ -60,11 +63,14 @@ public final class DistillObjective implements TrainingObjective {
 
   @Override
   public void beforeForward(NDArray images) {
-    teacherOutput = teacher.forward(images);
+    // Outputs of a step that failed before its compute call belong to closed managers.
+    teacherOutputs.keySet().removeIf(NDArray::isReleased);
+    teacherOutputs.put(images, teacher.forward(images));
   }
 
   @Override
   public Map<String, NDArray> compute(Step step) {
+    FrozenTeacher.Output teacherOutput = teacherOutputs.remove(step.images());
     if (teacherOutput == null) {
       throw new IllegalStateException("beforeForward was not called for this batch");
     }
@@ -79,18 +85,17 @@ public final class DistillObjective implements TrainingObjective {
       total = total.add(kd);
     }
     if (!spec.isEmpty()) {
-      NDArray features = featureLoss(step);
+      NDArray features = featureLoss(step, teacherOutput);
       terms.put(FEATURE_DISTILL_LOSS, features);
       total = total.add(features);
     }
-    teacherOutput = null;
     Map<String, NDArray> ordered = new LinkedHashMap<>();
     ordered.put(TOTAL, total);
     ordered.putAll(terms);
     return ordered;
   }
 
-  private NDArray featureLoss(Step step) {
+  private NDArray featureLoss(Step step, FrozenTeacher.Output teacherOutput) {
     NDArray sum = null;
     List<DistillEntry> entries = spec.entries();
     for (int i = 0; i < entries.size(); i++) {

@@ -1,5 +1,6 @@
 package org.distill4j.distill;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -30,6 +31,9 @@ import org.distill4j.train.TrainingSetup;
  * optimizer, losses and schedule come from the student config, whose {@code distill_loss} section
  * sets the output distillation and whose {@code distill} section (or a {@link DistillSpec} given in
  * Java) sets the intermediate tensors. Every path and shape is checked here, before training.
+ *
+ * <p>Devices: the student's (see {@link TrainingSetup#devices()}); the teacher's weights are loaded
+ * on the first of them and copied to the others on the first data-parallel step.
  */
 public final class DistillSetup implements AutoCloseable {
   private final TrainingSetup student;
@@ -38,7 +42,11 @@ public final class DistillSetup implements AutoCloseable {
   private final DistillObjective objective;
 
   private DistillSetup(
-      ResolvedConfig teacherConfig, ResolvedConfig studentConfig, DistillSpec javaSpec, long seed) {
+      ResolvedConfig teacherConfig,
+      ResolvedConfig studentConfig,
+      DistillSpec javaSpec,
+      long seed,
+      Device[] devices) {
     SegConfig studentSeg = new SegConfig(studentConfig.root()).validate();
     ConfigMap teacherModelSection = new SegConfig(teacherConfig.root()).model();
     requireTeacherWeights(teacherConfig, teacherModelSection);
@@ -61,8 +69,8 @@ public final class DistillSetup implements AutoCloseable {
               + " coef: [3]) or distill entries");
     }
     SegmentationModel builtTeacher = Models.registry().build(teacherModelSection);
-    this.student = TrainingSetup.fromConfig(studentConfig, seed);
-    this.teacherManager = NDManager.newBaseManager();
+    this.student = TrainingSetup.fromConfig(studentConfig, seed, devices);
+    this.teacherManager = NDManager.newBaseManager(student.devices()[0]);
     try {
       builtTeacher.initialize(teacherManager, Models.PARAMETER_SHAPE);
       this.teacherModel = builtTeacher;
@@ -86,13 +94,28 @@ public final class DistillSetup implements AutoCloseable {
   /** Builds from the two configs; intermediate tensors come from the student's distill section. */
   public static DistillSetup fromConfigs(
       ResolvedConfig teacherConfig, ResolvedConfig studentConfig, long seed) {
-    return new DistillSetup(teacherConfig, studentConfig, null, seed);
+    return new DistillSetup(teacherConfig, studentConfig, null, seed, null);
   }
 
   /** Builds from the two configs with intermediate tensors set in Java (adaptors and entries). */
   public static DistillSetup fromConfigs(
       ResolvedConfig teacherConfig, ResolvedConfig studentConfig, DistillSpec spec, long seed) {
-    return new DistillSetup(teacherConfig, studentConfig, spec, seed);
+    return new DistillSetup(teacherConfig, studentConfig, spec, seed, null);
+  }
+
+  /**
+   * Builds on the given devices (e.g. from {@code --devices}; none means the student config's
+   * {@code devices} key, else every visible GPU, else the CPU).
+   *
+   * @param spec intermediate tensors set in Java, or null for the student config's distill section
+   */
+  public static DistillSetup fromConfigs(
+      ResolvedConfig teacherConfig,
+      ResolvedConfig studentConfig,
+      DistillSpec spec,
+      long seed,
+      Device... devices) {
+    return new DistillSetup(teacherConfig, studentConfig, spec, seed, devices);
   }
 
   private static void requireTeacherWeights(ResolvedConfig config, ConfigMap model) {

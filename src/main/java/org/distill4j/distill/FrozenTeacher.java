@@ -1,5 +1,6 @@
 package org.distill4j.distill;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
@@ -7,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 
@@ -15,10 +17,16 @@ import org.distill4j.models.TapRecorder;
  * dropout), parameters frozen so no gradient is ever attached to them, and forward passes made
  * outside any gradient collector so they record no autograd graph and keep no activations beyond
  * the outputs and tapped tensors asked for.
+ *
+ * <p>With data-parallel training each device's shard is taught on its own device: the first forward
+ * pass on a device other than the one holding the weights copies them there once (through a {@link
+ * ParameterStore} kept per device, whose copies are frozen too), and later passes reuse that copy.
+ * The weights never change, so the copies never go stale.
  */
 public final class FrozenTeacher {
   private final SegmentationModel model;
   private final TapRecorder recorder;
+  private final Map<Device, ParameterStore> mirrors = new ConcurrentHashMap<>();
 
   /**
    * @param model an initialised model holding the teacher's trained weights
@@ -42,7 +50,7 @@ public final class FrozenTeacher {
    * @return the logits and the recorded tensors (empty map when no taps were asked for)
    */
   public Output forward(NDArray images) {
-    ParameterStore store = new ParameterStore(images.getManager(), false);
+    ParameterStore store = storeFor(images);
     NDList logits;
     if (recorder == null) {
       logits = model.block().forward(store, new NDList(images), false);
@@ -54,6 +62,20 @@ public final class FrozenTeacher {
     Map<String, NDArray> tensors = Map.copyOf(recorder.all());
     recorder.clear();
     return new Output(logits, tensors);
+  }
+
+  /**
+   * On the weights' own device a throw-away store that hands out the weights themselves; on any
+   * other device a long-lived store holding copies, made on first use and freed with the model's
+   * manager.
+   */
+  private ParameterStore storeFor(NDArray images) {
+    Device device = images.getDevice();
+    if (device.equals(model.manager().getDevice())) {
+      return new ParameterStore(images.getManager(), false);
+    }
+    return mirrors.computeIfAbsent(
+        device, d -> new ParameterStore(model.manager().newSubManager(d), false));
   }
 
   /** The teacher's logits and tapped tensors for one batch. */

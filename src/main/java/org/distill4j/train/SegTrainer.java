@@ -9,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,12 @@ import org.distill4j.train.optim.SegOptimizer;
  *
  * <p>The loop checks the thread's interrupt flag between iterations, so a notebook's stop button
  * ends it cleanly after the current step.
+ *
+ * <p>Devices: by default everything runs on the device of the model's parameters. With several
+ * devices ({@link Builder#optDevices}) training is data parallel on one machine: {@code batch_size}
+ * is per device, as in PaddleSeg's multi-GPU training, so each iteration loads {@code batch_size x
+ * devices} samples, gives each device its shard, and averages the gradients (see {@link
+ * DataParallelStep}). The model's parameters must live on the first device.
  */
 public final class SegTrainer {
   private final SegmentationModel model;
@@ -44,6 +52,8 @@ public final class SegTrainer {
   private final TrainingOptions options;
   private final List<TrainingListener> listeners;
   private final String configYaml;
+  private final Device[] devices;
+  private final int forcedShards;
 
   private SegTrainer(Builder b) {
     this.model = b.model;
@@ -55,10 +65,21 @@ public final class SegTrainer {
     this.options = b.options;
     this.listeners = List.copyOf(b.listeners);
     this.configYaml = b.configYaml;
+    this.devices = b.devices;
+    this.forcedShards = b.forcedShards;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The devices this trainer runs on: those given to the builder, or the model's device. */
+  public Device[] devices() {
+    return devices == null ? new Device[] {model.manager().getDevice()} : devices.clone();
+  }
+
+  public TrainingOptions options() {
+    return options;
   }
 
   /** Runs the loop to {@code iters} (or to an interrupt) and returns what it produced. */
@@ -84,14 +105,19 @@ public final class SegTrainer {
     for (TrainingListener l : listeners) {
       l.onTrainingStart(options, start + 1);
     }
+    DataParallelStep parallel = dataParallelStep();
+    int shards = parallel == null ? 1 : parallel.shardCount();
     // Parameters are read through one store wired to the optimizer: a step's update covers the
-    // model and every extra trainable block the objective reads through the same store.
+    // model and every extra trainable block the objective reads through the same store. With
+    // several devices the store keeps a copy of every parameter on each of them.
     try (NDManager trainManager = model.manager().newSubManager();
-        DataLoader loader = newLoader()) {
+        DataLoader loader = newLoader(shards)) {
       ParameterStore parameters = new ParameterStore(trainManager, false);
       parameters.setParameterServer(
           trainManager.getEngine().newParameterServer(optimizer),
-          new Device[] {trainManager.getDevice()});
+          parallel == null
+              ? new Device[] {trainManager.getDevice()}
+              : DataParallelStep.inStoreOrder(devices()));
       WindowStats window = new WindowStats();
       Iterator<Batch> batches = loader.stream(start);
       while (iter < options.iters()) {
@@ -103,7 +129,10 @@ public final class SegTrainer {
         Batch batch = batches.next();
         double lr = schedule.learningRate(iter);
         optimizer.setLearningRate(lr);
-        Map<String, Double> terms = step(parameters, trainManager, batch, iter + 1);
+        Map<String, Double> terms =
+            parallel == null
+                ? step(parameters, trainManager, batch, iter + 1)
+                : parallel.run(parameters, trainManager, batch, iter + 1);
         iter++;
         window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
         if (iter % options.logIters() == 0 || iter == options.iters()) {
@@ -159,10 +188,25 @@ public final class SegTrainer {
     return result;
   }
 
-  private DataLoader newLoader() {
+  /** The sharded step for several devices (or forced shards), or null for the one-device step. */
+  private DataParallelStep dataParallelStep() {
+    Device[] shardDevices;
+    if (devices != null && devices.length > 1) {
+      shardDevices = devices;
+    } else if (forcedShards > 1) {
+      shardDevices = new Device[forcedShards];
+      Arrays.fill(shardDevices, model.manager().getDevice());
+    } else {
+      return null;
+    }
+    return new DataParallelStep(model, objective, shardDevices);
+  }
+
+  /** The loader; {@code batch_size} is per device, so it loads that many per shard. */
+  private DataLoader newLoader(int shards) {
     return DataLoader.builder()
         .setDataset(trainSet)
-        .setBatchSize(options.batchSize())
+        .setBatchSize(options.batchSize() * shards)
         .optShuffle(true)
         .optDropLast(true)
         .optNumWorkers(options.numWorkers())
@@ -191,24 +235,31 @@ public final class SegTrainer {
         Map<String, NDArray> terms =
             objective.compute(
                 new TrainingObjective.Step(outputs, images, labels, taps, parameters));
-        for (Map.Entry<String, NDArray> e : terms.entrySet()) {
-          double v = e.getValue().getFloat();
-          if (!Double.isFinite(v)) {
-            throw new ConfigException(
-                "loss term '"
-                    + e.getKey()
-                    + "' is "
-                    + v
-                    + " at iteration "
-                    + iteration
-                    + "; lower the learning rate or check the labels (values must be class indices"
-                    + " or 255)");
-          }
-          values.put(e.getKey(), v);
-        }
+        values.putAll(checkedValues(terms, iteration));
         collector.backward(terms.get(TrainingObjective.TOTAL));
       }
       parameters.updateAllParameters();
+    }
+    return values;
+  }
+
+  /** The scalar value of every term; a non-finite one stops the run with advice. */
+  static Map<String, Double> checkedValues(Map<String, NDArray> terms, int iteration) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : terms.entrySet()) {
+      double v = e.getValue().getFloat();
+      if (!Double.isFinite(v)) {
+        throw new ConfigException(
+            "loss term '"
+                + e.getKey()
+                + "' is "
+                + v
+                + " at iteration "
+                + iteration
+                + "; lower the learning rate or check the labels (values must be class indices"
+                + " or 255)");
+      }
+      values.put(e.getKey(), v);
     }
     return values;
   }
@@ -230,29 +281,6 @@ public final class SegTrainer {
     listeners.forEach(l -> l.onIteration(log));
   }
 
-  /** Running sums over one logging window. */
-  private static final class WindowStats {
-    private final Map<String, Double> sums = new LinkedHashMap<>();
-    private int count;
-    private double seconds;
-    private double readSeconds;
-    private long samples;
-
-    void add(Map<String, Double> terms, double read, double total, int batchSize) {
-      terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
-      count++;
-      seconds += total;
-      readSeconds += read;
-      samples += batchSize;
-    }
-
-    Map<String, Double> means() {
-      Map<String, Double> out = new LinkedHashMap<>();
-      sums.forEach((k, v) -> out.put(k, v / count));
-      return out;
-    }
-  }
-
   /** Builder for {@link SegTrainer}. */
   public static final class Builder {
     private SegmentationModel model;
@@ -264,6 +292,8 @@ public final class SegTrainer {
     private TrainingOptions options = TrainingOptions.builder().build();
     private final List<TrainingListener> listeners = new ArrayList<>();
     private String configYaml;
+    private Device[] devices;
+    private int forcedShards = 1;
 
     private Builder() {}
 
@@ -313,16 +343,40 @@ public final class SegTrainer {
       return this;
     }
 
+    /**
+     * The devices to train on; the model's parameters must be on the first. With more than one,
+     * training is data parallel and {@code batch_size} counts samples per device. Default: the
+     * device of the model's parameters.
+     */
+    public Builder optDevices(Device... devices) {
+      this.devices = devices == null ? null : devices.clone();
+      return this;
+    }
+
+    /**
+     * Splits every batch into {@code shards} shards on the model's one device and runs the
+     * data-parallel step, as if there were that many devices ({@code batch_size} per shard). For
+     * tests of the sharding and gradient averaging on a machine with one device.
+     */
+    Builder forceShards(int shards) {
+      this.forcedShards = shards;
+      return this;
+    }
+
     public SegTrainer build() {
       require(model, "model");
       require(trainSet, "train dataset");
       require(objective, "objective");
       require(optimizer, "optimizer");
       require(schedule, "learning-rate schedule");
-      if (options.batchSize() > trainSet.size()) {
+      int perStep = options.batchSize() * Math.max(checkDevices(), forcedShards);
+      if (perStep > trainSet.size()) {
         throw new ConfigException(
             "batch_size "
                 + options.batchSize()
+                + (perStep == options.batchSize()
+                    ? ""
+                    : " per device x " + perStep / options.batchSize() + " = " + perStep)
                 + " is larger than the training set ("
                 + trainSet.size()
                 + " images in "
@@ -333,6 +387,35 @@ public final class SegTrainer {
         throw new ConfigException("--do_eval needs a val_dataset section in the config");
       }
       return new SegTrainer(this);
+    }
+
+    /** Checks the device list against the model; returns the number of devices. */
+    private int checkDevices() {
+      if (devices == null) {
+        return 1;
+      }
+      if (devices.length == 0) {
+        throw new IllegalArgumentException("optDevices needs at least one device");
+      }
+      if (new HashSet<>(Arrays.asList(devices)).size() != devices.length) {
+        throw new IllegalArgumentException(
+            "a device is listed twice in " + Arrays.toString(devices));
+      }
+      Device home = model.manager().getDevice();
+      if (!home.equals(devices[0])) {
+        throw new IllegalArgumentException(
+            "the model's parameters are on "
+                + home
+                + " but the first training device is "
+                + devices[0]
+                + "; initialise the model in a manager on "
+                + devices[0]
+                + " (TrainingSetup does this)");
+      }
+      if (forcedShards > 1 && devices.length > 1) {
+        throw new IllegalArgumentException("forceShards is for a single device");
+      }
+      return devices.length;
     }
 
     private static void require(Object o, String what) {

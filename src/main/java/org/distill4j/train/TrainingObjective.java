@@ -19,7 +19,10 @@ public interface TrainingObjective {
 
   /**
    * Called with each batch before the gradient collector opens, so work done here (a frozen
-   * teacher's forward pass) records no autograd graph. Arrays must belong to the images' manager.
+   * teacher's forward pass) records no autograd graph. Arrays must belong to the images' manager
+   * (and so live on the images' device). In data-parallel training it is called once per device's
+   * shard, for all shards before any {@link #compute}; each {@code compute} call then gets a {@link
+   * Step} whose {@code images} is the very array given here for that shard.
    */
   default void beforeForward(NDArray images) {}
 

@@ -61,6 +61,10 @@ public final class TrainingOptions {
     return iters;
   }
 
+  /**
+   * Samples per device per iteration: with several devices an iteration trains on {@code batch_size
+   * x devices} samples, as PaddleSeg's multi-GPU training does.
+   */
   public int batchSize() {
     return batchSize;
   }

@@ -1,5 +1,6 @@
 package org.distill4j.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import org.distill4j.train.optim.SegOptimizer;
  * Everything a training run is built from, made from one resolved config through the registries.
  * The CLI, the tutorial and notebooks all start here, so there is one way to turn a config into
  * running components. Close it to free the model's native memory.
+ *
+ * <p>The devices are chosen here, before the model is built, because the model's parameters are
+ * created on the first of them; {@link #trainer} passes them on to the training loop.
  */
 public final class TrainingSetup implements AutoCloseable {
   private final ResolvedConfig config;
@@ -31,10 +35,15 @@ public final class TrainingSetup implements AutoCloseable {
   private final SegOptimizer optimizer;
   private final NDManager manager;
   private final LearningRateSchedule schedule;
+  private final Device[] devices;
 
-  private TrainingSetup(ResolvedConfig config, long seed) {
+  private TrainingSetup(ResolvedConfig config, long seed, Device[] devices) {
     this.config = config;
     this.seg = new SegConfig(config.root()).validate();
+    this.devices =
+        devices == null || devices.length == 0
+            ? Devices.ofMachine().resolve(null, seg)
+            : devices.clone();
     // Build everything that can fail on bad input before any native memory is allocated.
     this.trainSet = Datasets.build(seg.trainDataset(), "train");
     this.valSet = seg.valDataset().map(v -> Datasets.build(v, "val")).orElse(null);
@@ -44,7 +53,7 @@ public final class TrainingSetup implements AutoCloseable {
     Engine.getInstance().setRandomSeed((int) seed);
     this.model = Models.registry().build(seg.model());
     // The setup owns the parameters' memory; initialize() also loads any configured pretrained.
-    this.manager = NDManager.newBaseManager();
+    this.manager = NDManager.newBaseManager(this.devices[0]);
     try {
       model.initialize(manager, Models.PARAMETER_SHAPE);
     } catch (RuntimeException e) {
@@ -56,7 +65,21 @@ public final class TrainingSetup implements AutoCloseable {
 
   /** Builds the components of {@code config}, initialising the model from {@code seed}. */
   public static TrainingSetup fromConfig(ResolvedConfig config, long seed) {
-    return new TrainingSetup(config, seed);
+    return new TrainingSetup(config, seed, null);
+  }
+
+  /**
+   * As {@link #fromConfig(ResolvedConfig, long)} on the given devices (e.g. from {@code
+   * --devices}); none means the config's {@code devices} key, else every visible GPU, else the CPU.
+   * The model's parameters are created on the first device.
+   */
+  public static TrainingSetup fromConfig(ResolvedConfig config, long seed, Device... devices) {
+    return new TrainingSetup(config, seed, devices);
+  }
+
+  /** The devices training runs on; the model's parameters live on the first. */
+  public Device[] devices() {
+    return devices.clone();
   }
 
   public ResolvedConfig config() {
@@ -93,7 +116,8 @@ public final class TrainingSetup implements AutoCloseable {
 
   /**
    * A trainer builder with this setup's model, data, loss, optimizer and schedule, and the loop
-   * options taken from the config ({@code iters}, {@code batch_size}) merged into {@code options}.
+   * options taken from the config ({@code iters}, {@code batch_size}) merged into {@code options},
+   * on {@link #devices()} ({@code batch_size} per device).
    */
   public SegTrainer.Builder trainer(TrainingOptions.Builder options) {
     TrainingOptions resolved = options.setIters(seg.iters()).setBatchSize(seg.batchSize()).build();
@@ -105,6 +129,7 @@ public final class TrainingSetup implements AutoCloseable {
         .setOptimizer(optimizer)
         .setSchedule(schedule)
         .setOptions(resolved)
+        .optDevices(devices)
         .optConfigYaml(config.toYaml());
   }
 

@@ -318,8 +318,8 @@ class NotebookTest {
   /** Jupyter's own validator, when this machine has it (Debian's python3-nbformat is optional). */
   @Test
   void pythonNbformatAcceptsWrittenNotebooks(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(
-        runPython("import nbformat") == 0, "python3 with the nbformat module is not installed");
+    var python = JupyterValidator.interpreter();
+    Assumptions.assumeTrue(python.isPresent(), "no python3 with the nbformat module");
     Notebook notebook = Notebook.create();
     notebook.addMarkdown("# Title");
     notebook.addRaw("raw");
@@ -332,31 +332,7 @@ class NotebookTest {
     notebook.addCode("");
     Path file = dir.resolve("check.ipynb");
     notebook.write(file);
-    assertEquals(
-        0,
-        runPython(
-            "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))",
-            file.toString()));
-  }
-
-  private static int runPython(String code, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("python3", "-c", code));
-    command.addAll(List.of(args));
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      // The availability probe stays quiet; the validation run shows its complaints.
-      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      builder.redirectError(
-          args.length == 0 ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
-      Process process = builder.start();
-      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return -1;
-      }
-      return process.exitValue();
-    } catch (java.io.IOException e) {
-      return -1; // no python3 at all
-    }
+    assertEquals(0, JupyterValidator.validate(python.get(), file));
   }
 
   @Test

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.distill4j.losses.Losses;
 import org.distill4j.tutorial.TutorialEnvironment;
 import org.distill4j.tutorial.TutorialScale;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +32,6 @@ class TutorialNotebooksTest {
   /** Runs one notebook as the {@code notebook} command would and checks the common promises. */
   private static Notebook execute(String name, List<String> imageCells) throws Exception {
     Notebook notebook = Notebook.read(NOTEBOOKS.resolve(name));
-    beforeFeatureLossesAreMerged(notebook);
     NotebookExecutor executor =
         NotebookExecutor.builder()
             .optWorkingDirectory(NOTEBOOKS)
@@ -79,62 +76,11 @@ class TutorialNotebooksTest {
     return matches.get(0);
   }
 
-  /**
-   * Notebook 4 uses {@code SegChannelwiseLoss}, which arrives with the feature-loss branch. Until
-   * that branch is merged the registry lacks it, and the run uses {@code KLLoss} instead so the
-   * rest of the notebook is still exercised. Once merged, this does nothing.
-   */
-  private static void beforeFeatureLossesAreMerged(Notebook notebook) {
-    if (Losses.featureRegistry().types().contains("SegChannelwiseLoss")) {
-      return;
-    }
-    String original = "ConfigMap.of(\"type\", \"SegChannelwiseLoss\", \"tau\", 4.0)";
-    for (Cell cell : notebook.codeCells()) {
-      if (cell.source().contains(original)) {
-        System.out.println("SegChannelwiseLoss not registered yet: notebook 4 runs with KLLoss");
-        cell.setSource(cell.source().replace(original, "ConfigMap.of(\"type\", \"KLLoss\")"));
-      }
-    }
-  }
-
-  /**
-   * Jupyter's own validator, when some python3 on this machine has it (Debian: python3-nbformat);
-   * the one on the PATH may be another installation than the system's.
-   */
+  /** Jupyter's own validator, when this machine has it. */
   private static void validateWithPythonIfAvailable(Path file) throws Exception {
-    for (String python : List.of("python3", "/usr/bin/python3")) {
-      if (python(python, "import nbformat") == 0) {
-        assertEquals(
-            0,
-            python(
-                python,
-                "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))",
-                file.toString()),
-            "nbformat rejects " + file);
-        return;
-      }
-    }
-  }
-
-  private static int python(String python, String code, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(python, "-c", code));
-    command.addAll(List.of(args));
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(
-                  args.length == 0
-                      ? ProcessBuilder.Redirect.DISCARD
-                      : ProcessBuilder.Redirect.INHERIT)
-              .start();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return -1;
-      }
-      return process.exitValue();
-    } catch (java.io.IOException e) {
-      return -1; // no such interpreter
+    var python = JupyterValidator.interpreter();
+    if (python.isPresent()) {
+      assertEquals(0, JupyterValidator.validate(python.get(), file), "nbformat rejects " + file);
     }
   }
 

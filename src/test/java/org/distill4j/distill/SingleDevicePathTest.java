@@ -1,0 +1,142 @@
+package org.distill4j.distill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.distill4j.config.ConfigMap;
+import org.distill4j.data.SegDataset;
+import org.distill4j.losses.CrossEntropyLoss;
+import org.distill4j.losses.DistillLossMix;
+import org.distill4j.losses.KLLoss;
+import org.distill4j.losses.LossMix;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.models.TestBlocks;
+import org.distill4j.train.SegTrainer;
+import org.distill4j.train.SupervisedObjective;
+import org.distill4j.train.TrainFixtures;
+import org.distill4j.train.TrainingObjective;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.optim.Optimizers;
+import org.distill4j.train.optim.Schedules;
+import org.distill4j.train.optim.SegOptimizer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the one-device training step against any change by multi-device support: the loss terms of
+ * two iterations of plain training and of distillation (DeepLabV3+ R18 with BatchNorm, a frozen
+ * teacher with a tapped tensor) must equal, bit for bit, the values recorded by the same runs
+ * before data-parallel training was added (commit 3cae656, on this project's CPU build).
+ *
+ * <p>The recorded values depend on libtorch's CPU kernels for this machine's instruction set (they
+ * were taken on the 2-core AVX-512 build machine); on a machine with other vector kernels the run
+ * may differ in the last bits without any code change, and the values need re-recording there from
+ * commit 3cae656.
+ */
+class SingleDevicePathTest {
+  private static final String[] TRAIN_BEFORE = {"0x1.8b3f1ap-1", "0x1.8a5dfp-1"};
+
+  /** Rows: loss, out_loss, out_distill_loss, feature_distill_loss. */
+  private static final String[][] DISTILL_BEFORE = {
+    {"0x1.d23218p-1", "0x1.e14a06p-1"},
+    {"0x1.84e70ap-1", "0x1.8f48bep-1"},
+    {"0x1.0548a4p-3", "0x1.17572cp-3"},
+    {"0x1.7f1c84p-6", "0x1.856facp-6"}
+  };
+
+  @Test
+  void plainTrainingLossesAreUnchanged() {
+    List<Map<String, Double>> windows = run(false);
+    check(windows, "loss", TRAIN_BEFORE);
+  }
+
+  @Test
+  void distillationLossesAreUnchanged() {
+    List<Map<String, Double>> windows = run(true);
+    String[] names = {
+      TrainingObjective.TOTAL,
+      DistillObjective.OUT_LOSS,
+      DistillObjective.OUT_DISTILL_LOSS,
+      DistillObjective.FEATURE_DISTILL_LOSS
+    };
+    for (int k = 0; k < names.length; k++) {
+      check(windows, names[k], DISTILL_BEFORE[k]);
+    }
+  }
+
+  private static void check(List<Map<String, Double>> windows, String term, String[] expected) {
+    List<String> actual = new ArrayList<>();
+    for (Map<String, Double> w : windows) {
+      actual.add(Double.toHexString(w.get(term)));
+    }
+    assertEquals(Arrays.asList(expected), actual, term);
+  }
+
+  private static List<Map<String, Double>> run(boolean distill) {
+    SegDataset data = TrainFixtures.randomDataset(6, 32, 1, true);
+    try (NDManager studentManager = NDManager.newBaseManager();
+        NDManager teacherManager = NDManager.newBaseManager();
+        SegOptimizer optimizer =
+            Optimizers.build(
+                ConfigMap.of("type", "sgd", "momentum", 0.9, "weight_decay", 4.0e-5))) {
+      SegmentationModel student = model(studentManager, 0);
+      LossMix ce = LossMix.of(CrossEntropyLoss.builder().build());
+      TrainingObjective objective = new SupervisedObjective(ce);
+      if (distill) {
+        SegmentationModel teacher = model(teacherManager, 1);
+        DistillSpec spec =
+            new DistillSpec(
+                new StudentAdaptor(Map.of("hidden_0", "head.aspp")),
+                new TeacherAdaptor(Map.of("hidden_0", "head.aspp")),
+                List.of(
+                    DistillEntry.builder()
+                        .setIndices(0, 0)
+                        .setLoss(new KLLoss(2.0, 255))
+                        .optWeight(0.5)
+                        .build()));
+        objective =
+            new DistillObjective(
+                new FrozenTeacher(teacher, spec.teacherTaps()),
+                ce,
+                new DistillLossMix(List.of(new KLLoss()), new double[] {3}),
+                spec,
+                Arrays.asList((Block) null));
+      }
+      TrainFixtures.LossRecorder losses = new TrainFixtures.LossRecorder();
+      SegTrainer.builder()
+          .setModel(student)
+          .setTrainDataset(data)
+          .setObjective(objective)
+          .setOptimizer(optimizer)
+          // The schedule spans 3 iterations, as in the recorded runs; only 2 are run here.
+          .setSchedule(
+              Schedules.build(
+                  ConfigMap.of("type", "PolynomialDecay", "learning_rate", 0.01, "power", 0.9), 3))
+          .setOptions(
+              TrainingOptions.builder()
+                  .setIters(2)
+                  .setBatchSize(2)
+                  .optLogIters(1)
+                  .optSaveDir(null)
+                  .optSeed(7)
+                  .build())
+          .addListener(losses)
+          .build()
+          .train();
+      return losses.windows;
+    }
+  }
+
+  private static SegmentationModel model(NDManager manager, int seed) {
+    Engine.getInstance().setRandomSeed(seed);
+    SegmentationModel m = TestBlocks.deepLab(18, 8, 2);
+    m.initialize(manager, new Shape(1, 3, 32, 32));
+    return m;
+  }
+}
