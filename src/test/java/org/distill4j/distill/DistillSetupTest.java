@@ -135,7 +135,7 @@ class DistillSetupTest {
       List<float[]> studentBefore = values(setup.student().model().block());
       List<float[]> connectorBefore = values(connectors.get(0));
       setup.evaluateTeacher(line -> assertTrue(line.contains("mIoU"), line));
-      setup.trainer(TrainingOptions.builder().optLogIters(1)).build().train();
+      setup.trainer(TrainingOptions.builder().optLogIters(1).optSaveDir(null)).build().train();
       List<float[]> teacherAfter = values(setup.teacher().block());
       for (int i = 0; i < teacherBefore.size(); i++) {
         assertArrayEquals(teacherBefore.get(i), teacherAfter.get(i), "teacher parameter " + i);

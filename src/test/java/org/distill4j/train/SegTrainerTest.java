@@ -79,7 +79,12 @@ class SegTrainerTest {
   static TrainingResult train(Recorder recorder, int workers) {
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, 7)) {
       return setup
-          .trainer(TrainingOptions.builder().optLogIters(1).optSeed(7).optNumWorkers(workers))
+          .trainer(
+              TrainingOptions.builder()
+                  .optLogIters(1)
+                  .optSeed(7)
+                  .optNumWorkers(workers)
+                  .optSaveDir(null))
           .addListener(recorder)
           .build()
           .train();
