@@ -112,6 +112,18 @@ public final class TutorialEnvironment {
         .optDataRoot(data);
   }
 
+  /**
+   * {@code path} as a notebook should print it: relative to the project root when it lies inside it
+   * (so outputs read the same on every machine), else as given.
+   */
+  public static String shown(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Optional<Path> root = findProjectRoot(absolute);
+    return root.isPresent() && !absolute.equals(root.get())
+        ? root.get().relativize(absolute).toString()
+        : absolute.toString();
+  }
+
   private static Optional<Path> setting(String property, String variable) {
     String value = System.getProperty(property);
     if (value == null || value.isBlank()) {

@@ -147,7 +147,7 @@ class TutorialNotebooksTest {
             "04_intermediate_tensors.ipynb",
             List.of(
                 "new LiveChart",
-                "strongestChannels(teacherTaps.get(\"head.aspp\")",
+                "strongestChannels(teacherTaps.get(\"head.decoder.conv_bn_relu3\")",
                 "distill.objective().connectors()",
                 "Charts.groupedBars"));
     String table = text(cellContaining(nb, "tapShapes(input)"));

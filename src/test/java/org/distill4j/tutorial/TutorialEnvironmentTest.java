@@ -136,4 +136,16 @@ class TutorialEnvironmentTest {
     assertFalse(text.contains("iters"), text);
     assertEquals("", Tutorial.yamlSections(config, "absent"));
   }
+
+  @Test
+  void pathsInsideTheProjectAreShownRelativeToItsRoot() throws Exception {
+    Path root = tmp.resolve("project");
+    Files.createDirectories(root.resolve("configs").resolve("quick_start"));
+    Path run = root.resolve("output").resolve("notebooks_cpu").resolve("teacher");
+    assertEquals(
+        Path.of("output", "notebooks_cpu", "teacher").toString(), TutorialEnvironment.shown(run));
+    Path outside = tmp.resolve("elsewhere").resolve("data");
+    assertEquals(outside.toString(), TutorialEnvironment.shown(outside));
+    assertEquals(root.toString(), TutorialEnvironment.shown(root));
+  }
 }
