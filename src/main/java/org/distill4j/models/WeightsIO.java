@@ -112,6 +112,7 @@ final class WeightsIO {
    */
   static void load(
       Path file, String kind, String arch, Block target, Block twin, NDManager manager) {
+    Checksums.verifyFile(file);
     List<Pair<String, Parameter>> params =
         target.getParameters().stream().collect(Collectors.toList());
     try (DataInputStream in =

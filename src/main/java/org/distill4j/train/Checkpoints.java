@@ -22,14 +22,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
+import org.distill4j.models.Checksums;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.SegOptimizer;
 
 /**
  * Checkpoint directories in PaddleSeg's layout: {@code iter_N/} with the model weights, the
  * optimizer state and the loop state, and {@code best_model/} with weights only. Each directory is
- * written under a temporary name and renamed when complete, so a killed run never leaves a
- * half-written checkpoint behind.
+ * written under a temporary name, given a SHA-256 manifest ({@link Checksums}) and renamed when
+ * complete, so a killed run never leaves a half-written checkpoint behind and a file damaged later
+ * is caught when it is loaded.
  */
 public final class Checkpoints {
   /** Weights file name inside a checkpoint directory (without DJL's suffix). */
@@ -128,6 +130,13 @@ public final class Checkpoints {
     if (!Files.isDirectory(dir)) {
       throw new ConfigException(
           "resume_model: " + dir + " is not a directory; expected a checkpoint such as iter_250");
+    }
+    // Every file of the checkpoint, the optimizer state included, before anything is loaded.
+    if (Checksums.present(dir)) {
+      Checksums.verifyAll(dir);
+    } else {
+      System.err.println(
+          "warning: " + dir + " has no " + Checksums.MANIFEST + "; its files cannot be verified");
     }
     model.loadWeights(dir);
     loadExtras(dir, extras, model.manager());
@@ -244,6 +253,7 @@ public final class Checkpoints {
     try {
       Files.createDirectories(tmp);
       writer.write(tmp);
+      Checksums.write(tmp);
       Path old = null;
       if (Files.exists(target)) {
         old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
