@@ -81,7 +81,16 @@ public final class ResolvedConfig {
       }
       return target;
     } catch (IOException e) {
-      throw new ConfigException("cannot write " + target + ": " + e.getMessage(), e);
+      // The first write of a run: an unusable save_dir stops it here, before any training.
+      throw new ConfigException(
+          "save_dir "
+              + saveDir
+              + " cannot be written ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); pick a writable directory with --save_dir",
+          e);
     } finally {
       if (temp != null) {
         try {

@@ -107,4 +107,15 @@ class ResolvedConfigTest {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
+
+  @Test
+  void unwritableSaveDirIsOneLineNamingTheFlag() throws Exception {
+    // A regular file where a directory should be: refused even when running as root.
+    Path blocker = Files.writeString(dir.resolve("not_a_dir"), "x");
+    ResolvedConfig cfg = ConfigLoader.load(STUDENT);
+    ConfigException e = assertThrows(ConfigException.class, () -> cfg.save(blocker.resolve("out")));
+    assertTrue(e.getMessage().startsWith("save_dir " + blocker.resolve("out")), e.getMessage());
+    assertTrue(e.getMessage().endsWith("pick a writable directory with --save_dir"));
+    assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+  }
 }
