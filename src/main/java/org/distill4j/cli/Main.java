@@ -38,6 +38,7 @@ public final class Main {
     commands.put("make-dataset", new MakeDatasetCommand());
     commands.put("tutorial", new TutorialCommand());
     commands.put("notebook", new NotebookCommand());
+    commands.put("bench", new BenchCommand());
     return commands;
   }
 

@@ -1,0 +1,348 @@
+package org.distill4j.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.Overrides;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.data.Batch;
+import org.distill4j.data.DataLoader;
+import org.distill4j.data.SegDataset;
+import org.distill4j.distill.DistillEntry;
+import org.distill4j.distill.DistillSetup;
+import org.distill4j.distill.DistillSpec;
+import org.distill4j.distill.StudentAdaptor;
+import org.distill4j.distill.TeacherAdaptor;
+import org.distill4j.eval.SegEvaluator;
+import org.distill4j.losses.SegChannelwiseLoss;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.train.IterationLog;
+import org.distill4j.train.SegTrainer;
+import org.distill4j.train.TrainingListener;
+import org.distill4j.train.TrainingOptions;
+import org.distill4j.train.TrainingSetup;
+
+/**
+ * Times what a distillation run is made of, for a teacher and a student config at one square input
+ * size and batch: a training step of each model, a distillation step (KL on the logits, and KL plus
+ * the channel-wise loss on two decoder tensors), the teacher's inference forward, evaluation and
+ * the data loader; optionally the resident memory over a long run. A step's time is its {@code
+ * batch_cost} minus its {@code reader_cost} (the wait for data), after {@code warmup} steps.
+ *
+ * <p>The teacher needs no trained weights: its freshly initialised weights are saved and loaded as
+ * its {@code pretrained}, which costs the same per step as trained ones.
+ */
+public final class Benchmark {
+  /** The two decoder tensors the channel-wise measurement taps (equal shapes in both models). */
+  static final List<String> FEATURE_TAPS =
+      List.of("head.decoder.conv_bn_relu2", "head.decoder.conv_bn_relu3");
+
+  private final Path teacherConfig;
+  private final Path studentConfig;
+  private final int size;
+  private final int batchSize;
+  private final int warmup;
+  private final int steps;
+  private final int numWorkers;
+  private final int memoryIters;
+  private final Path workDir;
+  private final Consumer<String> log;
+
+  private Benchmark(Builder b) {
+    this.teacherConfig = b.teacherConfig;
+    this.studentConfig = b.studentConfig;
+    this.size = b.size;
+    this.batchSize = b.batchSize;
+    this.warmup = b.warmup;
+    this.steps = b.steps;
+    this.numWorkers = b.numWorkers;
+    this.memoryIters = b.memoryIters;
+    this.workDir = b.workDir;
+    this.log = b.log;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs every measurement and returns them. */
+  public BenchReport run() {
+    BenchReport report = new BenchReport();
+    report.context(
+        "engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    report.context("cores", Runtime.getRuntime().availableProcessors());
+    report.context("input", size + "x" + size + ", batch " + batchSize);
+    report.context("warmup, steps", warmup + ", " + steps);
+    int iters = warmup + steps;
+    ResolvedConfig student = derive(studentConfig, "student", iters);
+    ResolvedConfig teacherPlain = derive(teacherConfig, "teacher", iters);
+    ResolvedConfig teacher = withInitialWeights(teacherPlain);
+
+    report.timing("train step ms, student", trainStep(student));
+    report.timing("train step ms, teacher", trainStep(teacherPlain));
+    report.timing("distill step ms, KL", distillStep(teacher, student, null));
+    report.timing(
+        "distill step ms, KL + channel-wise x2", distillStep(teacher, student, featureSpec()));
+    report.timing("teacher inference forward ms", teacherForward(teacher));
+    report.value("eval images/s, student", evalImagesPerSecond(student));
+    report.value("loader batches/s, " + numWorkers + " workers", loaderBatchesPerSecond(student));
+    if (memoryIters > 0) {
+      memory(report, "train", derive(studentConfig, "student_memory", memoryIters), null);
+      memory(report, "distill", derive(studentConfig, "student_memory", memoryIters), teacher);
+    }
+    report.value("peak RSS MiB", ProcessMemory.peakResidentMiB());
+    return report;
+  }
+
+  private ResolvedConfig derive(Path config, String name, int iters) {
+    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters);
+  }
+
+  private ResolvedConfig withInitialWeights(ResolvedConfig teacher) {
+    Path weights = workDir.resolve("teacher_initial");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(teacher, 0)) {
+      setup.model().saveWeights(weights, "model");
+    }
+    return ConfigLoader.load(
+        teacher.source(), Map.of(Overrides.MODEL_PRETRAINED, weights.toString()));
+  }
+
+  private static DistillSpec featureSpec() {
+    StudentAdaptor student =
+        new StudentAdaptor(
+            Map.of("hidden_0", FEATURE_TAPS.get(0), "hidden_1", FEATURE_TAPS.get(1)));
+    TeacherAdaptor teacher =
+        new TeacherAdaptor(
+            Map.of("hidden_0", FEATURE_TAPS.get(0), "hidden_1", FEATURE_TAPS.get(1)));
+    List<DistillEntry> entries = new ArrayList<>();
+    for (int i = 0; i < FEATURE_TAPS.size(); i++) {
+      entries.add(
+          DistillEntry.builder()
+              .setIndices(i, i)
+              .setLoss(new SegChannelwiseLoss(4.0))
+              .optWeight(0.02)
+              .build());
+    }
+    return new DistillSpec(student, teacher, entries);
+  }
+
+  Samples trainStep(ResolvedConfig config) {
+    log.accept("timing a training step of " + config.seg().model().getString("type") + " ...");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, 0)) {
+      return timed(setup.trainer(options()));
+    }
+  }
+
+  Samples distillStep(ResolvedConfig teacher, ResolvedConfig student, DistillSpec spec) {
+    log.accept("timing a distillation step" + (spec == null ? "" : " with feature terms") + " ...");
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, spec, 0)) {
+      return timed(setup.trainer(options()));
+    }
+  }
+
+  private TrainingOptions.Builder options() {
+    return TrainingOptions.builder()
+        .optLogIters(1)
+        .optSaveDir(null)
+        .optDoEval(false)
+        .optNumWorkers(numWorkers);
+  }
+
+  private Samples timed(SegTrainer.Builder trainer) {
+    List<Double> ms = new ArrayList<>();
+    trainer
+        .addListener(
+            new TrainingListener() {
+              @Override
+              public void onIteration(IterationLog it) {
+                if (it.iteration() > warmup) {
+                  ms.add((it.batchCost() - it.readerCost()) * 1000);
+                }
+              }
+            })
+        .build()
+        .train();
+    return Samples.of(ms);
+  }
+
+  Samples teacherForward(ResolvedConfig teacher) {
+    log.accept("timing the teacher's inference forward ...");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(teacher, 0)) {
+      SegmentationModel model = setup.model(); // its pretrained weights are loaded when built
+      List<Double> ms = new ArrayList<>();
+      try (NDManager manager = model.manager().newSubManager()) {
+        for (int i = 0; i < warmup + steps; i++) {
+          try (NDManager step = manager.newSubManager()) {
+            NDArray x = step.randomNormal(new Shape(batchSize, 3, size, size));
+            long t0 = System.nanoTime();
+            SegEvaluator.inferLogits(model, x).sum().getFloat();
+            if (i >= warmup) {
+              ms.add((System.nanoTime() - t0) / 1e6);
+            }
+          }
+        }
+      }
+      return Samples.of(ms);
+    }
+  }
+
+  double evalImagesPerSecond(ResolvedConfig student) {
+    log.accept("timing evaluation ...");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(student, 0)) {
+      SegDataset val =
+          setup
+              .valDataset()
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          student.source()
+                              + ": val_dataset: missing; the benchmark evaluates on it"));
+      SegEvaluator.evaluate(setup.model(), val); // warm-up pass
+      long t0 = System.nanoTime();
+      SegEvaluator.evaluate(setup.model(), val);
+      return val.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  double loaderBatchesPerSecond(ResolvedConfig student) {
+    log.accept("timing the data loader ...");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(student, 0);
+        DataLoader loader =
+            DataLoader.builder()
+                .setDataset(setup.trainDataset())
+                .setBatchSize(batchSize)
+                .optShuffle(true)
+                .optDropLast(true)
+                .optNumWorkers(numWorkers)
+                .build()) {
+      int batches = Math.max(20, steps);
+      Iterator<Batch> stream = loader.stream(0, batches + 1L);
+      stream.next(); // the first batch includes starting the workers
+      long t0 = System.nanoTime();
+      for (int i = 0; i < batches; i++) {
+        stream.next();
+      }
+      return batches / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private void memory(
+      BenchReport report, String what, ResolvedConfig student, ResolvedConfig teacher) {
+    log.accept("measuring resident memory over " + memoryIters + " " + what + " iterations ...");
+    int early = Math.min(100, memoryIters);
+    double[] rss = new double[2];
+    TrainingListener sampler =
+        new TrainingListener() {
+          @Override
+          public void onIteration(IterationLog it) {
+            if (it.iteration() == early) {
+              rss[0] = ProcessMemory.residentMiB();
+            }
+            if (it.iteration() == memoryIters) {
+              rss[1] = ProcessMemory.residentMiB();
+            }
+          }
+        };
+    if (teacher == null) {
+      try (TrainingSetup setup = TrainingSetup.fromConfig(student, 0)) {
+        setup.trainer(options()).addListener(sampler).build().train();
+      }
+    } else {
+      try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, null, 0)) {
+        setup.trainer(options()).addListener(sampler).build().train();
+      }
+    }
+    report.value(what + " RSS MiB at iteration " + early, rss[0]);
+    report.value(what + " RSS MiB at iteration " + memoryIters, rss[1]);
+    report.value(what + " RSS growth %", 100 * (rss[1] - rss[0]) / rss[0]);
+  }
+
+  /** Benchmark settings; defaults: 128x128, batch 4, 5 warm-up and 20 timed steps, 2 workers. */
+  public static final class Builder {
+    private Path teacherConfig;
+    private Path studentConfig;
+    private int size = 128;
+    private int batchSize = 4;
+    private int warmup = 5;
+    private int steps = 20;
+    private int numWorkers = 2;
+    private int memoryIters;
+    private Path workDir;
+    private Consumer<String> log = line -> {};
+
+    private Builder() {}
+
+    public Builder setConfigs(Path teacher, Path student) {
+      this.teacherConfig = teacher;
+      this.studentConfig = student;
+      return this;
+    }
+
+    public Builder optSize(int size) {
+      this.size = positive("size", size);
+      return this;
+    }
+
+    public Builder optBatchSize(int batchSize) {
+      this.batchSize = positive("batch_size", batchSize);
+      return this;
+    }
+
+    public Builder optSteps(int warmup, int steps) {
+      this.warmup = Math.max(0, warmup);
+      this.steps = positive("steps", steps);
+      return this;
+    }
+
+    public Builder optNumWorkers(int numWorkers) {
+      this.numWorkers = Math.max(0, numWorkers);
+      return this;
+    }
+
+    /** Also measure resident memory at iteration 100 and at {@code iters} (0: skip). */
+    public Builder optMemoryIters(int iters) {
+      this.memoryIters = Math.max(0, iters);
+      return this;
+    }
+
+    /** Where the derived configs and the teacher's initial weights go. */
+    public Builder setWorkDir(Path workDir) {
+      this.workDir = workDir;
+      return this;
+    }
+
+    public Builder optLog(Consumer<String> log) {
+      this.log = log;
+      return this;
+    }
+
+    public Benchmark build() {
+      if (teacherConfig == null || studentConfig == null || workDir == null) {
+        throw new IllegalStateException("set the two configs and the work directory");
+      }
+      for (Path p : List.of(teacherConfig, studentConfig)) {
+        if (!Files.isRegularFile(p)) {
+          throw new ConfigException(p + ": no such config file");
+        }
+      }
+      return new Benchmark(this);
+    }
+
+    private static int positive(String name, int value) {
+      if (value <= 0) {
+        throw new ConfigException("bench: --" + name + " must be a positive integer, got " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.distill4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.distill4j.bench.BenchReport;
+import org.distill4j.bench.Benchmark;
+
+/** {@code bench}: step times, evaluation and loader speed, memory, for a teacher and a student. */
+final class BenchCommand implements Main.Command {
+  static final String TEACHER = "configs/cpu/deeplabv3p_resnet50_os8_optic_disc_cpu_teacher.yml";
+  static final String STUDENT = "configs/cpu/deeplabv3p_resnet18_os8_optic_disc_cpu_student.yml";
+
+  @Override
+  public String summary() {
+    return "time training, distillation, inference, evaluation and loading (--size 128"
+        + " --batch_size 4 --steps 20 --json)";
+  }
+
+  @Override
+  public int run(String[] argv) {
+    Args args =
+        Args.parse(
+            "bench",
+            argv,
+            Set.of("json"),
+            Set.of(
+                "teacher_config",
+                "student_config",
+                "size",
+                "batch_size",
+                "warmup",
+                "steps",
+                "num_workers",
+                "memory_iters"));
+    Path work;
+    try {
+      work = Files.createTempDirectory("distill4j-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Benchmark benchmark =
+        Benchmark.builder()
+            .setConfigs(
+                Path.of(args.get("teacher_config", TEACHER)),
+                Path.of(args.get("student_config", STUDENT)))
+            .optSize(args.intValue("size", 128))
+            .optBatchSize(args.intValue("batch_size", 4))
+            .optSteps(args.intValue("warmup", 5), args.intValue("steps", 20))
+            .optNumWorkers(args.intValue("num_workers", 2))
+            .optMemoryIters(args.intValue("memory_iters", 0))
+            .setWorkDir(work)
+            .optLog(line -> System.err.println("[BENCH] " + line))
+            .build();
+    BenchReport report = benchmark.run();
+    System.out.print(args.flag("json") ? report.toJson() + "\n" : report.toText());
+    return Main.OK;
+  }
+}

@@ -1,0 +1,123 @@
+package org.distill4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.cli.Main;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark at a tiny size: every measurement present and plausible, as text and JSON. */
+class BenchmarkTest {
+  @TempDir static Path tmp;
+  static Path teacher;
+  static Path student;
+
+  @BeforeAll
+  static void tinyDataAndConfigs() throws Exception {
+    Path data = tmp.resolve("optic");
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {
+              "make-dataset",
+              "--out",
+              data.toString(),
+              "--train",
+              "8",
+              "--val",
+              "2",
+              "--test",
+              "1",
+              "--width",
+              "48",
+              "--height",
+              "48"
+            },
+            System.err));
+    teacher =
+        config(
+            "teacher.yml",
+            "configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml",
+            data);
+    student =
+        config(
+            "student.yml",
+            "configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml",
+            data);
+  }
+
+  private static Path config(String name, String base, Path data) throws Exception {
+    return Files.writeString(
+        tmp.resolve(name),
+        "_base_: '"
+            + Path.of(base).toAbsolutePath()
+            + "'\n"
+            + "train_dataset: {dataset_root: '"
+            + data
+            + "'}\n"
+            + "val_dataset: {dataset_root: '"
+            + data
+            + "'}\n");
+  }
+
+  @Test
+  void everyMeasurementIsThereWithSaneValues() {
+    BenchReport report =
+        Benchmark.builder()
+            .setConfigs(teacher, student)
+            .optSize(32)
+            .optBatchSize(2)
+            .optSteps(1, 3)
+            .optNumWorkers(1)
+            .optMemoryIters(3)
+            .setWorkDir(tmp.resolve("work"))
+            .build()
+            .run();
+    JsonObject results =
+        JsonParser.parseString(report.toJson()).getAsJsonObject().getAsJsonObject("results");
+    for (String timing :
+        List.of(
+            "train step ms, student",
+            "train step ms, teacher",
+            "distill step ms, KL",
+            "distill step ms, KL + channel-wise x2",
+            "teacher inference forward ms")) {
+      JsonObject s = results.getAsJsonObject(timing);
+      assertEquals(3, s.get("count").getAsInt(), timing);
+      double median = s.get("median").getAsDouble();
+      assertTrue(median > 0 && median < 60_000, timing + " " + median);
+      assertTrue(s.get("p10").getAsDouble() <= median && median <= s.get("p90").getAsDouble());
+    }
+    assertTrue(results.get("eval images/s, student").getAsDouble() > 0);
+    assertTrue(results.get("loader batches/s, 1 workers").getAsDouble() > 0);
+    double peak = results.get("peak RSS MiB").getAsDouble();
+    double train = results.get("train RSS MiB at iteration 3").getAsDouble();
+    assertTrue(train > 50 && train <= peak, train + " vs peak " + peak);
+    assertTrue(results.has("distill RSS growth %"));
+    String text = report.toText();
+    assertTrue(text.contains("distill step ms, KL + channel-wise x2"), text);
+    assertEquals(results.size() + 1 + 4, text.lines().count(), text);
+  }
+
+  @Test
+  void badArgumentsAreOneLineErrors() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {"bench", "--student_config", student.toString(), "--size", "0"},
+            new PrintStream(err, true));
+    assertEquals(2, code);
+    String message = err.toString().strip();
+    assertTrue(message.contains("--size must be a positive integer, got 0"), message);
+    assertEquals(1, message.lines().filter(l -> l.startsWith("error")).count(), message);
+  }
+}
