@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.distill4j.bench.BenchReport;
 import org.distill4j.bench.Benchmark;
 
@@ -41,21 +43,35 @@ final class BenchCommand implements Main.Command {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Benchmark benchmark =
-        Benchmark.builder()
-            .setConfigs(
-                Path.of(args.get("teacher_config", TEACHER)),
-                Path.of(args.get("student_config", STUDENT)))
-            .optSize(args.intValue("size", 128))
-            .optBatchSize(args.intValue("batch_size", 4))
-            .optSteps(args.intValue("warmup", 5), args.intValue("steps", 20))
-            .optNumWorkers(args.intValue("num_workers", 2))
-            .optMemoryIters(args.intValue("memory_iters", 0))
-            .setWorkDir(work)
-            .optLog(line -> System.err.println("[BENCH] " + line))
-            .build();
-    BenchReport report = benchmark.run();
-    System.out.print(args.flag("json") ? report.toJson() + "\n" : report.toText());
-    return Main.OK;
+    try {
+      Benchmark benchmark =
+          Benchmark.builder()
+              .setConfigs(
+                  Path.of(args.get("teacher_config", TEACHER)),
+                  Path.of(args.get("student_config", STUDENT)))
+              .optSize(args.intValue("size", 128))
+              .optBatchSize(args.intValue("batch_size", 4))
+              .optSteps(args.intValue("warmup", 5), args.intValue("steps", 20))
+              .optNumWorkers(args.intValue("num_workers", 2))
+              .optMemoryIters(args.intValue("memory_iters", 0))
+              .setWorkDir(work)
+              .optLog(line -> System.err.println("[BENCH] " + line))
+              .build();
+      BenchReport report = benchmark.run();
+      System.out.print(args.flag("json") ? report.toJson() + "\n" : report.toText());
+      return Main.OK;
+    } finally {
+      deleteRecursively(work); // the derived configs and the teacher's weights (about 100 MB)
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("warning: could not remove " + dir + ": " + e.getMessage());
+    }
   }
 }
