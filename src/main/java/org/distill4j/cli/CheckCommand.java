@@ -13,6 +13,7 @@ import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.SegDataset;
+import org.distill4j.distill.DistillSpec;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
 
@@ -44,11 +45,22 @@ final class CheckCommand implements Main.Command {
     org.distill4j.losses.LossMix.fromConfig(seg.loss(), org.distill4j.losses.Losses.registry());
     org.distill4j.train.optim.Optimizers.build(seg.optimizer()).close();
     org.distill4j.train.optim.Schedules.build(seg.lrScheduler(), seg.iters());
+    // The distillation parts of a student config, as distill would build them.
+    seg.distillLoss()
+        .ifPresent(
+            s ->
+                org.distill4j.losses.DistillLossMix.fromConfig(
+                    s, org.distill4j.losses.Losses.distillRegistry()));
+    Optional<DistillSpec> spec =
+        seg.distill()
+            .map(s -> DistillSpec.fromConfig(s, org.distill4j.losses.Losses.featureRegistry()));
     checkData("train_dataset", Optional.of(seg.trainDataset()), "train", seg);
     checkData("val_dataset", seg.valDataset(), "val", seg);
     try (NDManager manager = NDManager.newBaseManager()) {
       SegmentationModel model = Models.registry().build(seg.model());
       model.initialize(manager, Models.PARAMETER_SHAPE);
+      // The student side of a distill: section must name taps this model has.
+      spec.ifPresent(d -> d.studentAdaptor().checkAgainst(model));
       int[] size = inputSize(seg);
       Shape input = new Shape(1, 3, size[1], size[0]);
       System.out.printf(
@@ -85,6 +97,16 @@ final class CheckCommand implements Main.Command {
     }
     SegDataset ds = Datasets.build(section.get(), mode);
     Datasets.validate(ds);
+    if ("train".equals(mode) && ds.size() < seg.batchSize()) {
+      throw seg.root()
+          .error(
+              "batch_size",
+              seg.batchSize()
+                  + " is larger than the "
+                  + ds.size()
+                  + " training images; lower it to at most "
+                  + ds.size());
+    }
     if (ds.numClasses() != seg.numClasses()) {
       throw section
           .get()
