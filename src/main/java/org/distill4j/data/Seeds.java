@@ -1,11 +1,11 @@
 package org.distill4j.data;
 
 /** Derives independent, well-mixed seeds from tuples such as (seed, epoch, position). */
-final class Seeds {
+public final class Seeds {
   private Seeds() {}
 
   /** Folds the parts through SplitMix64's finaliser, so nearby tuples give unrelated seeds. */
-  static long mix(long... parts) {
+  public static long mix(long... parts) {
     long h = 0x9E3779B97F4A7C15L;
     for (long p : parts) {
       h = finish(h ^ finish(p + 0x9E3779B97F4A7C15L));

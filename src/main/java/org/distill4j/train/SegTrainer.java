@@ -1,6 +1,7 @@
 package org.distill4j.train;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import org.distill4j.config.ConfigException;
 import org.distill4j.data.Batch;
 import org.distill4j.data.DataLoader;
+import org.distill4j.data.Seeds;
 import org.distill4j.data.SegDataset;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.eval.SegMetrics;
@@ -129,6 +131,7 @@ public final class SegTrainer {
         Batch batch = batches.next();
         double lr = schedule.learningRate(iter);
         optimizer.setLearningRate(lr);
+        seedStep(iter + 1);
         Map<String, Double> terms =
             parallel == null
                 ? step(parameters, trainManager, batch, iter + 1)
@@ -186,6 +189,16 @@ public final class SegTrainer {
             (System.nanoTime() - started) / 1e9);
     listeners.forEach(l -> l.onTrainingEnd(result));
     return result;
+  }
+
+  /**
+   * Seeds libtorch's generator (dropout draws from it) from the run's seed and the iteration, so
+   * each step's random draws depend on nothing that came before it: a run resumed at iteration k
+   * draws exactly what the uninterrupted run drew.
+   */
+  private void seedStep(int iteration) {
+    long mixed = Seeds.mix(options.seed(), iteration);
+    Engine.getInstance().setRandomSeed((int) (mixed ^ (mixed >>> 32)));
   }
 
   /** The sharded step for several devices (or forced shards), or null for the one-device step. */

@@ -183,7 +183,11 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
       if (source == null) {
         buffers[i] = manager.zeros(weight.getShape(), weight.getDataType(), device);
       } else {
-        buffers[i] = source.buffers[i].toDevice(device, true);
+        // A real copy: on the same device toDevice(copy) returns an alias of the source, whose
+        // memory may be a Java buffer read from the state file and freed once it is collected.
+        NDArray from = source.buffers[i];
+        buffers[i] =
+            from.getDevice().equals(device) ? from.duplicate() : from.toDevice(device, true);
         buffers[i].attach(manager);
       }
     }

@@ -214,6 +214,58 @@ class SegOptimizerTest {
   }
 
   @Test
+  void restoredStateOwnsItsMemoryAfterTheFileBuffersAreCollected(@TempDir Path dir)
+      throws Exception {
+    double[][] x = {X[0], X[1], X[2], X[0], X[1]};
+    double[][] c = {C[0], C[1], C[2], C[1], C[0]};
+    double[] lr = {LR[0], LR[1], LR[2], LR[2], LR[1]};
+    double[] uninterrupted;
+    try (Momentum opt = momentum();
+        TinyLinear net = new TinyLinear(opt)) {
+      for (int s = 0; s < 5; s++) {
+        net.step(opt, lr[s], x[s], c[s]);
+      }
+      uninterrupted = parameters(net);
+    }
+    Path file = dir.resolve("opt.state");
+    double[] weightsAfterTwo;
+    try (Momentum opt = momentum();
+        TinyLinear net = new TinyLinear(opt)) {
+      opt.nameParameters(net.block);
+      net.step(opt, lr[0], x[0], c[0]);
+      net.step(opt, lr[1], x[1], c[1]);
+      opt.saveState(file);
+      weightsAfterTwo = parameters(net);
+    }
+    try (Momentum resumed = momentum();
+        TinyLinear net = new TinyLinear(resumed)) {
+      net.setParameters(
+          java.util.Arrays.copyOfRange(weightsAfterTwo, 0, 6),
+          java.util.Arrays.copyOfRange(weightsAfterTwo, 6, 8));
+      resumed.nameParameters(net.block);
+      resumed.loadState(file);
+      net.step(resumed, lr[2], x[2], c[2]);
+      // The arrays read from the file live in Java-owned buffers; once those are collected and
+      // their memory handed out again, velocity that merely aliased them would be garbage.
+      for (int round = 0; round < 5; round++) {
+        System.gc();
+        Thread.sleep(20);
+        java.util.List<java.nio.ByteBuffer> churn = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8 + (i % 8) * 8);
+          while (b.hasRemaining()) {
+            b.put((byte) 0x7f);
+          }
+          churn.add(b);
+        }
+      }
+      net.step(resumed, lr[3], x[3], c[3]);
+      net.step(resumed, lr[4], x[4], c[4]);
+      assertArrayEquals(uninterrupted, parameters(net), 1e-6);
+    }
+  }
+
+  @Test
   void loadingRejectsOtherTypesAndMissingFiles(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("adam.state");
     try (Adam adam = Adam.builder().build();
