@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,6 +50,55 @@ public final class History implements TrainingListener {
   /** The names of the loss terms logged, in order ({@code loss} first). */
   public List<String> lossNames() {
     return iterations.isEmpty() ? List.of() : new ArrayList<>(iterations.get(0).losses().keySet());
+  }
+
+  /**
+   * On a resume into the directory of an earlier run, drops the rows that run logged at or after
+   * the iteration this one starts from (the killed run got past its last checkpoint), and any line
+   * cut short by the kill, so the files read as one uninterrupted run.
+   */
+  @Override
+  public synchronized void onTrainingStart(TrainingOptions options, int startIteration) {
+    if (directory != null && startIteration > 1) {
+      keepRowsBefore(directory.resolve(TRAIN_FILE), startIteration);
+      keepRowsBefore(directory.resolve(EVAL_FILE), startIteration);
+    }
+  }
+
+  private static void keepRowsBefore(Path file, int iteration) {
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        return;
+      }
+      int columns = lines.get(0).split(",", -1).length;
+      List<String> kept = new ArrayList<>(List.of(lines.get(0)));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.split(",", -1);
+        if (cells.length == columns && isIterationBefore(cells[0], iteration)) {
+          kept.add(line);
+        }
+      }
+      if (kept.size() == lines.size()) {
+        return;
+      }
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, kept, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite history file " + file, e);
+    }
+  }
+
+  private static boolean isIterationBefore(String cell, int iteration) {
+    try {
+      return Integer.parseInt(cell) < iteration;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   @Override

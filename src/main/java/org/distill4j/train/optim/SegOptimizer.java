@@ -115,7 +115,9 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
 
   /** Writes the state to {@code file} atomically (temporary file, then move). */
   public synchronized void saveState(java.nio.file.Path file) throws java.io.IOException {
-    Map<String, ParamState> byKey = new LinkedHashMap<>(restored.pending());
+    // Sorted by name: the update order follows per-process parameter ids, and the same state
+    // should give the same file in every process.
+    Map<String, ParamState> byKey = new java.util.TreeMap<>(restored.pending());
     for (Map.Entry<String, Map<Device, ParamState>> entry : live.entrySet()) {
       byKey.put(key(entry.getKey()), entry.getValue().values().iterator().next());
     }
