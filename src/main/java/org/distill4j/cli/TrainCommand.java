@@ -19,7 +19,7 @@ import org.distill4j.viz.ChartWriter;
 
 /** {@code train}: PaddleSeg's {@code train.py} for one config. */
 final class TrainCommand implements Main.Command {
-  static final Set<String> SWITCHES = Set.of("do_eval", "use_vdl");
+  static final Set<String> SWITCHES = Set.of("do_eval", "use_vdl", "skip_nonfinite");
   static final Set<String> OPTIONS =
       Set.of(
           "config",
@@ -70,7 +70,8 @@ final class TrainCommand implements Main.Command {
         .optSaveDir(Paths.get(args.get("save_dir", "output")))
         .optLogIters(args.intValue("log_iters", 10))
         .optKeepCheckpointMax(args.intValue("keep_checkpoint_max", 5))
-        .optResumeModel(args.optPath("resume_model"));
+        .optResumeModel(args.optPath("resume_model"))
+        .optSkipNonFinite(args.flag("skip_nonfinite"));
   }
 
   /**

@@ -53,6 +53,16 @@ public final class ConsoleProgress implements TrainingListener {
   }
 
   @Override
+  public void onBatchSkipped(NonFiniteLossException reason) {
+    out.printf(
+        Locale.ROOT,
+        "[TRAIN] iter %d: batch skipped, loss term '%s' is %s%n",
+        reason.iteration(),
+        reason.term(),
+        reason.value());
+  }
+
+  @Override
   public void onEvaluation(EvalLog log) {
     out.println(log.metrics().format(log.images()));
     out.printf(

@@ -37,14 +37,22 @@ final class DataParallelStep {
   private final SegmentationModel model;
   private final TrainingObjective objective;
   private final Device[] shardDevices;
+  private final boolean checkBeforeBackward;
 
   /**
    * @param shardDevices the device of each shard; the first holds the model's parameters
+   * @param checkBeforeBackward read the loss values before the backward passes (needed when a
+   *     non-finite batch is skipped rather than ending the run)
    */
-  DataParallelStep(SegmentationModel model, TrainingObjective objective, Device[] shardDevices) {
+  DataParallelStep(
+      SegmentationModel model,
+      TrainingObjective objective,
+      Device[] shardDevices,
+      boolean checkBeforeBackward) {
     this.model = model;
     this.objective = objective;
     this.shardDevices = shardDevices.clone();
+    this.checkBeforeBackward = checkBeforeBackward;
   }
 
   int shardCount() {
@@ -76,14 +84,22 @@ final class DataParallelStep {
         for (int k = 0; k < shards.size(); k++) {
           terms.add(forward(parameters, images.get(k), labels.get(k)));
         }
+        if (checkBeforeBackward) {
+          // A batch that may be skipped must leave no gradient behind.
+          for (Map<String, NDArray> t : terms) {
+            values.add(SegTrainer.checkedValues(t, iteration));
+          }
+        }
         for (int k = 0; k < shards.size(); k++) {
           NDArray total = terms.get(k).get(TrainingObjective.TOTAL);
           collector.backward(total.mul((float) weights[k]));
         }
       }
-      // Read after all backward passes were issued, so devices are not waited for one by one.
-      for (Map<String, NDArray> t : terms) {
-        values.add(SegTrainer.checkedValues(t, iteration));
+      if (!checkBeforeBackward) {
+        // Read after all backward passes were issued, so devices are not waited for one by one.
+        for (Map<String, NDArray> t : terms) {
+          values.add(SegTrainer.checkedValues(t, iteration));
+        }
       }
       parameters.updateAllParameters();
     }

@@ -45,6 +45,9 @@ import org.distill4j.train.optim.SegOptimizer;
  * DataParallelStep}). The model's parameters must live on the first device.
  */
 public final class SegTrainer {
+  /** With {@code skip_nonfinite}, this many non-finite batches in a row still stop the run. */
+  public static final int MAX_CONSECUTIVE_SKIPS = 10;
+
   private final SegmentationModel model;
   private final SegDataset trainSet;
   private final SegDataset valSet;
@@ -121,6 +124,9 @@ public final class SegTrainer {
               ? new Device[] {trainManager.getDevice()}
               : DataParallelStep.inStoreOrder(devices()));
       WindowStats window = new WindowStats();
+      List<Block> trainedBlocks = new ArrayList<>(extras.values());
+      trainedBlocks.add(0, model.block());
+      int consecutiveSkips = 0;
       Iterator<Batch> batches = loader.stream(start);
       while (iter < options.iters()) {
         if (Thread.currentThread().isInterrupted()) {
@@ -132,13 +138,29 @@ public final class SegTrainer {
         double lr = schedule.learningRate(iter);
         optimizer.setLearningRate(lr);
         seedStep(iter + 1);
-        Map<String, Double> terms =
-            parallel == null
-                ? step(parameters, trainManager, batch, iter + 1)
-                : parallel.run(parameters, trainManager, batch, iter + 1);
+        Map<String, Double> terms;
+        try (RunningStatsSnapshot before =
+            options.skipNonFinite() ? RunningStatsSnapshot.of(trainManager, trainedBlocks) : null) {
+          try {
+            terms =
+                parallel == null
+                    ? step(parameters, trainManager, batch, iter + 1)
+                    : parallel.run(parameters, trainManager, batch, iter + 1);
+            consecutiveSkips = 0;
+          } catch (NonFiniteLossException e) {
+            if (before == null) {
+              throw e;
+            }
+            before.restore();
+            terms = null;
+            skipped(e, ++consecutiveSkips);
+          }
+        }
         iter++;
-        window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
-        if (iter % options.logIters() == 0 || iter == options.iters()) {
+        if (terms != null) {
+          window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
+        }
+        if ((iter % options.logIters() == 0 || iter == options.iters()) && window.count > 0) {
           emitIteration(window, iter, batch.epoch, lr, start);
           window = new WindowStats();
         }
@@ -212,7 +234,7 @@ public final class SegTrainer {
     } else {
       return null;
     }
-    return new DataParallelStep(model, objective, shardDevices);
+    return new DataParallelStep(model, objective, shardDevices, options.skipNonFinite());
   }
 
   /** The loader; {@code batch_size} is per device, so it loads that many per shard. */
@@ -256,25 +278,33 @@ public final class SegTrainer {
     return values;
   }
 
-  /** The scalar value of every term; a non-finite one stops the run with advice. */
+  /** The scalar value of every term; a non-finite one throws {@link NonFiniteLossException}. */
   static Map<String, Double> checkedValues(Map<String, NDArray> terms, int iteration) {
     Map<String, Double> values = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : terms.entrySet()) {
       double v = e.getValue().getFloat();
       if (!Double.isFinite(v)) {
-        throw new ConfigException(
-            "loss term '"
-                + e.getKey()
-                + "' is "
-                + v
-                + " at iteration "
-                + iteration
-                + "; lower the learning rate or check the labels (values must be class indices"
-                + " or 255)");
+        throw new NonFiniteLossException(e.getKey(), v, iteration);
       }
       values.put(e.getKey(), v);
     }
     return values;
+  }
+
+  /** Reports a skipped batch; too many in a row means the run diverged, and it stops. */
+  private void skipped(NonFiniteLossException reason, int consecutive) {
+    if (consecutive >= MAX_CONSECUTIVE_SKIPS) {
+      throw new ConfigException(
+          consecutive
+              + " batches in a row had a non-finite loss, the last at iteration "
+              + reason.iteration()
+              + " ('"
+              + reason.term()
+              + "' is "
+              + reason.value()
+              + "); the run has diverged: lower the learning rate or check the data");
+    }
+    listeners.forEach(l -> l.onBatchSkipped(reason));
   }
 
   private void emitIteration(WindowStats w, int iter, int epochIndex, double lr, int start) {

@@ -13,6 +13,12 @@ public interface TrainingListener {
   /** Called every {@code log_iters} iterations with averages over the logged window. */
   default void onIteration(IterationLog log) {}
 
+  /**
+   * Called when a batch was skipped because a loss term was not finite (only with {@link
+   * TrainingOptions#skipNonFinite()}); the iteration counts, but nothing was updated.
+   */
+  default void onBatchSkipped(NonFiniteLossException reason) {}
+
   /** Called after each evaluation on the validation set. */
   default void onEvaluation(EvalLog log) {}
 

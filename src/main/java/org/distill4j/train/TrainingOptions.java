@@ -21,6 +21,7 @@ public final class TrainingOptions {
   private final Path saveDir;
   private final int numWorkers;
   private final boolean useVdl;
+  private final boolean skipNonFinite;
 
   private TrainingOptions(Builder b) {
     this.iters = b.iters;
@@ -34,6 +35,7 @@ public final class TrainingOptions {
     this.saveDir = b.saveDir;
     this.numWorkers = b.numWorkers;
     this.useVdl = b.useVdl;
+    this.skipNonFinite = b.skipNonFinite;
   }
 
   public static Builder builder() {
@@ -54,6 +56,7 @@ public final class TrainingOptions {
     b.saveDir = saveDir;
     b.numWorkers = numWorkers;
     b.useVdl = useVdl;
+    b.skipNonFinite = skipNonFinite;
     return b;
   }
 
@@ -108,6 +111,14 @@ public final class TrainingOptions {
   }
 
   /**
+   * Whether a batch whose loss is NaN or infinite is skipped (no update, BatchNorm statistics put
+   * back) rather than stopping the run.
+   */
+  public boolean skipNonFinite() {
+    return skipNonFinite;
+  }
+
+  /**
    * True when iteration {@code iter} (1-based) evaluates and saves: every save_interval and last.
    */
   public boolean isSaveIteration(int iter) {
@@ -127,6 +138,7 @@ public final class TrainingOptions {
     private Path saveDir = Paths.get("output");
     private int numWorkers;
     private boolean useVdl;
+    private boolean skipNonFinite;
 
     private Builder() {}
 
@@ -182,6 +194,15 @@ public final class TrainingOptions {
 
     public Builder optUseVdl(boolean useVdl) {
       this.useVdl = useVdl;
+      return this;
+    }
+
+    /**
+     * Skip batches whose loss is not finite instead of stopping; the run still stops after {@link
+     * SegTrainer#MAX_CONSECUTIVE_SKIPS} such batches in a row. Default false.
+     */
+    public Builder optSkipNonFinite(boolean skipNonFinite) {
+      this.skipNonFinite = skipNonFinite;
       return this;
     }
 
