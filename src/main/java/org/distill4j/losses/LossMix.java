@@ -71,6 +71,9 @@ public final class LossMix {
     if (types == 0) {
       throw section.error("types", "is empty; give at least one loss");
     }
+    if (coefs == 0) {
+      throw section.error("coef", "is empty; give one coef per loss type, e.g. [1]");
+    }
     if (types != coefs && types != 1) {
       throw section.error(
           "coef",
