@@ -244,17 +244,24 @@ public final class Checkpoints {
     }
   }
 
-  private interface DirWriter {
+  /** Writes the files of one checkpoint into a (temporary) directory. */
+  interface DirWriter {
     void write(Path tmp) throws IOException;
   }
 
-  private static Path writeAtomically(Path target, DirWriter writer) {
+  /**
+   * Writes {@code target} through {@code writer} into a temporary sibling, adds the manifest and
+   * renames it into place. If anything fails (a full disk, a directory that went away) the
+   * temporary directory is removed, an earlier {@code target} is left or put back as it was, and
+   * the error says which checkpoints remain.
+   */
+  static Path writeAtomically(Path target, DirWriter writer) {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
+    Path old = null;
     try {
       Files.createDirectories(tmp);
       writer.write(tmp);
       Checksums.write(tmp);
-      Path old = null;
       if (Files.exists(target)) {
         old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
         Files.move(target, old);
@@ -268,10 +275,40 @@ public final class Checkpoints {
         deleteRecursively(old);
       }
       return target;
-    } catch (IOException e) {
-      deleteRecursively(tmp);
-      throw new ConfigException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+    } catch (IOException | UncheckedIOException e) {
+      quietly(() -> deleteRecursively(tmp));
+      Path previous = old;
+      if (previous != null && !Files.exists(target)) {
+        quietly(() -> Files.move(previous, target));
+      }
+      throw new ConfigException(
+          "cannot write checkpoint "
+              + target
+              + " ("
+              + reason(e)
+              + "); the run stopped and the checkpoints written before are intact: free space"
+              + " or fix the directory, then continue with --resume_model <newest iter_N>",
+          e);
     }
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Cleanup after a failed write: best effort, the first error is the one reported. */
+  private static void quietly(IoAction action) {
+    try {
+      action.run();
+    } catch (IOException | UncheckedIOException ignored) {
+      // The write already failed; the message names that failure.
+    }
+  }
+
+  private static String reason(Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   static void deleteRecursively(Path dir) {

@@ -161,7 +161,16 @@ public final class History implements TrainingListener {
         w.newLine();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write history file " + file, e);
+      throw new org.distill4j.config.ConfigException(
+          "cannot write "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); the run stopped and the checkpoints written before are intact: free space or"
+              + " fix the directory, then continue with --resume_model <newest iter_N>",
+          e);
     }
   }
 
