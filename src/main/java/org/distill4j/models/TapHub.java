@@ -1,6 +1,7 @@
 package org.distill4j.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -44,6 +45,17 @@ public final class TapHub {
     TapRecorder r = recorder;
     if (r != null) {
       r.offer(name, value);
+    }
+  }
+
+  /**
+   * Moves the recorded tensors that live in {@code from} (a block's inference scope about to close)
+   * to {@code to}, so they outlive the block that made them.
+   */
+  void keepRecorded(NDManager from, NDManager to) {
+    TapRecorder r = recorder;
+    if (r != null) {
+      r.moveOut(from, to);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.distill4j.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -103,6 +104,15 @@ public final class TapRecorder {
 
   void unbind() {
     owner = null;
+  }
+
+  /** Re-attaches every recorded tensor held by {@code from} to {@code to}. */
+  void moveOut(NDManager from, NDManager to) {
+    for (NDArray value : values.values()) {
+      if (value.getManager() == from) {
+        value.attach(to);
+      }
+    }
   }
 
   void offer(String name, NDArray value) {

@@ -2,6 +2,7 @@ package org.distill4j.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -71,8 +72,32 @@ public abstract class TappedBlock extends AbstractBlock {
     taps.declare(fullName);
   }
 
+  /**
+   * In training the forward pass runs in the caller's manager: autograd needs the intermediates
+   * until the backward pass. In inference each block runs in a sub-manager of its input's manager
+   * that is closed when the block returns, so a block's intermediates are freed as soon as it is
+   * done (as reference counting frees them in PyTorch) instead of all at the end of the step; only
+   * the block's output and the tensors a recorder asked for move out to the caller's manager. The
+   * working set of a forward pass stays a few blocks wide, which keeps it in cache and lets the
+   * allocator hand the same memory out again.
+   */
   @Override
   protected final NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    if (training || inputs.isEmpty()) {
+      return forwardAndPublish(ps, inputs, training, params);
+    }
+    NDManager caller = inputs.head().getManager();
+    try (NDManager scope = caller.newSubManager()) {
+      scope.tempAttachAll(inputs);
+      NDList out = forwardAndPublish(ps, inputs, false, params);
+      out.attach(caller);
+      taps.keepRecorded(scope, caller);
+      return out;
+    }
+  }
+
+  private NDList forwardAndPublish(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList out = forwardBlock(ps, inputs, training, params);
     if (publishesOutput) {
