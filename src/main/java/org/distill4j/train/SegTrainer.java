@@ -263,15 +263,25 @@ public final class SegTrainer {
       TapRecorder taps =
           objective.tapPaths().isEmpty() ? null : new TapRecorder(objective.tapPaths());
       try (GradientCollector collector = trainManager.getEngine().newGradientCollector()) {
-        NDList outputs;
-        try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
-          outputs = model.block().forward(parameters, new NDList(images), true);
+        NDArray total;
+        // The forward pass and the loss run in their own manager, closed before the backward
+        // pass: autograd keeps its own references to what backward needs and drops each as
+        // backward passes it, as in PyTorch, instead of every intermediate living to the end of
+        // the step. Only the total leaves the scope.
+        try (NDManager forwardScope = stepManager.newSubManager()) {
+          forwardScope.tempAttachAll(images, labels);
+          NDList outputs;
+          try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
+            outputs = model.block().forward(parameters, new NDList(images), true);
+          }
+          Map<String, NDArray> terms =
+              objective.compute(
+                  new TrainingObjective.Step(outputs, images, labels, taps, parameters));
+          values.putAll(checkedValues(terms, iteration));
+          total = terms.get(TrainingObjective.TOTAL);
+          total.attach(stepManager);
         }
-        Map<String, NDArray> terms =
-            objective.compute(
-                new TrainingObjective.Step(outputs, images, labels, taps, parameters));
-        values.putAll(checkedValues(terms, iteration));
-        collector.backward(terms.get(TrainingObjective.TOTAL));
+        collector.backward(total);
       }
       parameters.updateAllParameters();
     }
