@@ -69,12 +69,14 @@ public final class DistillSetup implements AutoCloseable {
               + " coef: [3]) or distill entries");
     }
     SegmentationModel builtTeacher = Models.registry().build(teacherModelSection);
+    // Before the teacher's weights load: weights of a model with other classes would otherwise
+    // fail with a shape error that does not say why.
+    checkClasses(builtTeacher.numClasses(), studentSeg.numClasses(), teacherConfig, studentConfig);
     this.student = TrainingSetup.fromConfig(studentConfig, seed, devices);
     this.teacherManager = NDManager.newBaseManager(student.devices()[0]);
     try {
       builtTeacher.initialize(teacherManager, Models.PARAMETER_SHAPE);
       this.teacherModel = builtTeacher;
-      checkClasses(teacherConfig, studentConfig);
       spec.studentAdaptor().checkAgainst(student.model());
       spec.teacherAdaptor().checkAgainst(teacherModel);
       List<Block> connectors = connectors(spec);
@@ -127,15 +129,19 @@ public final class DistillSetup implements AutoCloseable {
     }
   }
 
-  private void checkClasses(ResolvedConfig teacherConfig, ResolvedConfig studentConfig) {
-    if (teacherModel.numClasses() != student.model().numClasses()) {
+  private static void checkClasses(
+      int teacherClasses,
+      int studentClasses,
+      ResolvedConfig teacherConfig,
+      ResolvedConfig studentConfig) {
+    if (teacherClasses != studentClasses) {
       throw new ConfigException(
           "num_classes differ: teacher "
-              + teacherModel.numClasses()
+              + teacherClasses
               + " ("
               + teacherConfig.source()
               + ") vs student "
-              + student.model().numClasses()
+              + studentClasses
               + " ("
               + studentConfig.source()
               + "); distillation compares logits class by class");

@@ -272,5 +272,23 @@ class DistillEndToEndTest {
             "--teacher_model",
             teacherOut.resolve("best_model").toString());
     assertTrue(err.contains("512") && err.contains("2048") && err.contains("connector"), err);
+    // A teacher with other classes is named as such, not as weights that do not fit.
+    Path threeClasses =
+        derived(
+            "teacher_three_classes.yml",
+            "configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml",
+            "model: {num_classes: 3}\n");
+    err =
+        runCapturingErr(
+            2,
+            "distill",
+            "--teacher_config",
+            threeClasses.toString(),
+            "--student_config",
+            studentConfig.toString(),
+            "--teacher_model",
+            teacherOut.resolve("best_model").toString());
+    assertTrue(err.startsWith("error: num_classes differ: teacher 3"), err);
+    assertEquals(1, err.strip().lines().count(), err);
   }
 }
