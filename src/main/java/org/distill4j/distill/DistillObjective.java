@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.distill4j.engine.OwnedArrays;
 import org.distill4j.losses.DistillLossMix;
 import org.distill4j.losses.LossMix;
 import org.distill4j.train.TrainingObjective;
@@ -109,7 +110,7 @@ public final class DistillObjective implements TrainingObjective {
       if (connector != null) {
         s = connector.forward(step.parameters(), new NDList(s), true).singletonOrThrow();
       }
-      NDArray term = e.loss().evaluate(s, t, null).mul((float) e.weight());
+      NDArray term = OwnedArrays.mul(e.loss().evaluate(s, t, null), e.weight());
       sum = sum == null ? term : sum.add(term);
     }
     return sum;

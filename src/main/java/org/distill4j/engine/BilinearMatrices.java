@@ -45,7 +45,7 @@ final class BilinearMatrices {
       w[i * in + i0] += (float) (1 - frac);
       w[i * in + i1] += (float) frac;
     }
-    return manager.create(w, new Shape(out, in));
+    return OwnedArrays.copyOf(manager, w, new Shape(out, in));
   }
 
   /**

@@ -2,6 +2,7 @@ package org.distill4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * Activation-based attention transfer (Zagoruyko and Komodakis, ICLR 2017), in the form of the
@@ -67,7 +68,7 @@ public final class AttentionTransferLoss implements DistillLoss {
 
   /** The unit attention vector of each sample, {@code (N, H·W)}. */
   NDArray attention(NDArray x) {
-    NDArray powered = p == 2.0 ? x.square() : x.abs().pow((float) p);
+    NDArray powered = p == 2.0 ? x.square() : OwnedArrays.pow(x.abs(), p);
     NDArray map = powered.mean(new int[] {1}).reshape(x.getShape().get(0), -1);
     return FeatureMaps.l2Normalize(map, 1);
   }

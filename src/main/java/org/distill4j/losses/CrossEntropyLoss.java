@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * Pixel-wise softmax cross-entropy with PaddleSeg's semantics.
@@ -84,7 +85,8 @@ public final class CrossEntropyLoss implements SegLoss {
     if (weight == null) {
       return null;
     }
-    return manager.create(weight, new Shape(1, weight.length, 1, 1)).toDevice(device, false);
+    return OwnedArrays.copyOf(manager, weight, new Shape(1, weight.length, 1, 1))
+        .toDevice(device, false);
   }
 
   @Override
@@ -110,7 +112,9 @@ public final class CrossEntropyLoss implements SegLoss {
     if (weight == null) {
       return null;
     }
-    NDArray table = manager.create(weight).toDevice(index.getDevice(), false);
+    NDArray table =
+        OwnedArrays.copyOf(manager, weight, new Shape(weight.length))
+            .toDevice(index.getDevice(), false);
     return table.take(index);
   }
 

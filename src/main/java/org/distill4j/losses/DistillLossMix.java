@@ -7,6 +7,7 @@ import java.util.List;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * A weighted sum of distillation losses from a PaddleSeg {@code distill_loss:} section, e.g. {@code
@@ -79,7 +80,8 @@ public final class DistillLossMix {
     NDArray total = null;
     for (int i = 0; i < losses.size(); i++) {
       DistillLoss loss = losses.get(i);
-      NDArray term = loss.evaluate(student.get(i), teacher.get(i), labels).mul((float) coef[i]);
+      NDArray term =
+          OwnedArrays.mul(loss.evaluate(student.get(i), teacher.get(i), labels), coef[i]);
       terms.add(term);
       names.add(loss.name());
       total = total == null ? term : total.add(term);

@@ -3,6 +3,7 @@ package org.distill4j.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.engine.OwnedArrays;
 
 /** Shape checks, normalisation and option checks shared by the feature-distillation losses. */
 final class FeatureMaps {
@@ -36,7 +37,7 @@ final class FeatureMaps {
 
   /** Divides by the L2 norm along {@code axis}, floored at {@link #NORM_EPS}. */
   static NDArray l2Normalize(NDArray x, int axis) {
-    return x.div(x.norm(new int[] {axis}, true).maximum(NORM_EPS));
+    return x.div(OwnedArrays.maximum(x.norm(new int[] {axis}, true), NORM_EPS));
   }
 
   /** A finite option value {@code > 0}, e.g. a temperature. */

@@ -2,6 +2,7 @@ package org.distill4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * PaddleSeg's {@code KLLoss}: pixel-wise KL divergence of the teacher's softened class distribution
@@ -57,10 +58,10 @@ public final class KLLoss implements DistillLoss {
   public NDArray evaluate(NDArray student, NDArray teacher, NDArray labelsOrNull) {
     DistillLoss.checkSameShape(name(), student, teacher);
     float t = (float) temperature;
-    NDArray logP = student.div(t).logSoftmax(1);
+    NDArray logP = OwnedArrays.div(student, t).logSoftmax(1);
     // log q from log_softmax rather than log(softmax): no log(0) where q underflows.
-    NDArray logQ = teacher.div(t).logSoftmax(1);
-    NDArray elementwise = logQ.exp().mul(logQ.sub(logP)).mul(t * t);
+    NDArray logQ = OwnedArrays.div(teacher, t).logSoftmax(1);
+    NDArray elementwise = OwnedArrays.mul(logQ.exp().mul(logQ.sub(logP)), t * t);
     if (labelsOrNull == null) {
       return elementwise.mean();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * A weighted sum of segmentation losses built from a PaddleSeg {@code loss:} section:
@@ -114,7 +115,7 @@ public final class LossMix {
     List<String> names = new ArrayList<>();
     NDArray total = null;
     for (int i = 0; i < losses.size(); i++) {
-      NDArray term = losses.get(i).evaluate(logits.get(i), labels).mul((float) coef[i]);
+      NDArray term = OwnedArrays.mul(losses.get(i).evaluate(logits.get(i), labels), coef[i]);
       terms.add(term);
       names.add(losses.get(i).name());
       total = total == null ? term : total.add(term);

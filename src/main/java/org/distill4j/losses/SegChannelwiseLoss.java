@@ -3,6 +3,7 @@ package org.distill4j.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.engine.OwnedArrays;
 
 /**
  * Channel-wise distillation (CWD, Shu et al., ICCV 2021): each channel of a map is turned into a
@@ -63,9 +64,9 @@ public final class SegChannelwiseLoss implements DistillLoss {
     long n = shape.get(0);
     long c = shape.get(1);
     float t = (float) tau;
-    NDArray logP = student.reshape(n, c, -1).div(t).logSoftmax(2);
+    NDArray logP = OwnedArrays.div(student.reshape(n, c, -1), t).logSoftmax(2);
     // log φ(t) from log_softmax: no log(0) where φ(t) underflows.
-    NDArray logQ = teacher.reshape(n, c, -1).div(t).logSoftmax(2);
-    return logQ.exp().mul(logQ.sub(logP)).sum().mul((float) (tau * tau / (n * c)));
+    NDArray logQ = OwnedArrays.div(teacher.reshape(n, c, -1), t).logSoftmax(2);
+    return OwnedArrays.mul(logQ.exp().mul(logQ.sub(logP)).sum(), tau * tau / (n * c));
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.distill4j.data.Batch;
+import org.distill4j.engine.OwnedArrays;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 
@@ -92,7 +93,7 @@ final class DataParallelStep {
         }
         for (int k = 0; k < shards.size(); k++) {
           NDArray total = terms.get(k).get(TrainingObjective.TOTAL);
-          collector.backward(total.mul((float) weights[k]));
+          collector.backward(OwnedArrays.mul(total, weights[k]));
         }
       }
       if (!checkBeforeBackward) {

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.data.Sample;
 import org.distill4j.data.SegDataset;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class DistillShardsTest {
   private static final SegDataset DATA = TrainFixtures.randomDataset(8, 8, 4, false);
 
-  private static SegmentationModel tiny(NDManager manager, int seed) {
+  static SegmentationModel tiny(NDManager manager, int seed) {
     Engine.getInstance().setRandomSeed(seed);
     SegmentationModel m = TrainFixtures.tinyConvModel(2);
     m.initialize(manager, new Shape(1, 3, 8, 8));
@@ -70,13 +71,25 @@ class DistillShardsTest {
 
   private static List<Map<String, Double>> distill(
       SegmentationModel student, SegmentationModel teacher, int batchSize, int shards) {
+    return distill(student, teacher, batchSize, shards, UnaryOperator.identity());
+  }
+
+  /**
+   * Trains {@code student} two iterations with the objective {@code wrap} makes of the usual one.
+   */
+  static List<Map<String, Double>> distill(
+      SegmentationModel student,
+      SegmentationModel teacher,
+      int batchSize,
+      int shards,
+      UnaryOperator<TrainingObjective> wrap) {
     try (SegOptimizer optimizer = Optimizers.build(ConfigMap.of("type", "sgd", "momentum", 0.9))) {
       TrainFixtures.LossRecorder losses = new TrainFixtures.LossRecorder();
       SegTrainer.Builder builder =
           SegTrainer.builder()
               .setModel(student)
               .setTrainDataset(DATA)
-              .setObjective(objective(teacher))
+              .setObjective(wrap.apply(objective(teacher)))
               .setOptimizer(optimizer)
               .setSchedule(new ConstantLR(0.5))
               .setOptions(

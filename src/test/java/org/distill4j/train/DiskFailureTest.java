@@ -9,14 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
-import org.distill4j.config.ConfigLoader;
-import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.models.Checksums;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,26 +28,7 @@ class DiskFailureTest {
 
   @BeforeAll
   static void data() throws Exception {
-    Path data = tmp.resolve("optic");
-    SyntheticFundusGenerator.builder()
-        .optTrain(6)
-        .optVal(2)
-        .optTest(1)
-        .optImageSize(48, 48)
-        .build()
-        .generate(data);
-    Path file = tmp.resolve("student.yml");
-    Files.writeString(
-        file,
-        "_base_: '"
-            + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-                .toAbsolutePath()
-            + "'\ntrain_dataset:\n  dataset_root: '"
-            + data
-            + "'\nval_dataset:\n  dataset_root: '"
-            + data
-            + "'\n");
-    config = ConfigLoader.load(file, Overrides.of(6, null, null));
+    config = TrainFixtures.smokeStudentConfig(tmp, 48, 48, 6);
   }
 
   /**

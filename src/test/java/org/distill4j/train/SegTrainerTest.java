@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import org.distill4j.config.ConfigLoader;
-import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.data.SyntheticFundusGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,26 +19,7 @@ class SegTrainerTest {
 
   @BeforeAll
   static void data() throws Exception {
-    Path data = tmp.resolve("optic");
-    SyntheticFundusGenerator.builder()
-        .optTrain(6)
-        .optVal(2)
-        .optTest(1)
-        .optImageSize(80, 72)
-        .build()
-        .generate(data);
-    Path file = tmp.resolve("student.yml");
-    Files.writeString(
-        file,
-        "_base_: '"
-            + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-                .toAbsolutePath()
-            + "'\ntrain_dataset:\n  dataset_root: '"
-            + data
-            + "'\nval_dataset:\n  dataset_root: '"
-            + data
-            + "'\n");
-    config = ConfigLoader.load(file, Overrides.of(4, null, null));
+    config = TrainFixtures.smokeStudentConfig(tmp, 80, 72, 4);
   }
 
   /** Records every iteration's losses; interrupts the training thread after {@code stopAfter}. */

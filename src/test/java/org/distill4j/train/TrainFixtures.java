@@ -1,13 +1,17 @@
 package org.distill4j.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -15,8 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.Overrides;
+import org.distill4j.config.ResolvedConfig;
 import org.distill4j.data.Sample;
 import org.distill4j.data.SegDataset;
+import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.engine.GcPressure;
 import org.distill4j.models.BackboneSpec;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.SegmentationNet;
@@ -43,6 +53,76 @@ public final class TrainFixtures {
    */
   public static SegDataset randomDataset(int size, int side, long seed, boolean ignorePixels) {
     return new RandomDataset(size, side, seed, ignorePixels);
+  }
+
+  /**
+   * The smoke student config trained on a freshly generated data set (6 training, 2 validation, 1
+   * test image of {@code width} x {@code height}) under {@code dir}, run for {@code iters}
+   * iterations.
+   */
+  public static ResolvedConfig smokeStudentConfig(Path dir, int width, int height, int iters)
+      throws IOException {
+    Path data = dir.resolve("optic");
+    SyntheticFundusGenerator.builder()
+        .optTrain(6)
+        .optVal(2)
+        .optTest(1)
+        .optImageSize(width, height)
+        .build()
+        .generate(data);
+    Path file = dir.resolve("student.yml");
+    Files.writeString(
+        file,
+        "_base_: '"
+            + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
+                .toAbsolutePath()
+            + "'\ntrain_dataset:\n  dataset_root: '"
+            + data
+            + "'\nval_dataset:\n  dataset_root: '"
+            + data
+            + "'\n");
+    return ConfigLoader.load(file, Overrides.of(iters, null, null));
+  }
+
+  /**
+   * Wraps an objective so that a garbage collection, re-using the memory it freed, runs between the
+   * loss and the backward pass of every step (see {@link GcPressure}).
+   */
+  public static final class CollectAfterLoss implements TrainingObjective {
+    private final TrainingObjective inner;
+    private int collections;
+
+    public CollectAfterLoss(TrainingObjective inner) {
+      this.inner = inner;
+    }
+
+    /** How many times {@link #compute} ran, and so how many collections happened. */
+    public int collections() {
+      return collections;
+    }
+
+    @Override
+    public void beforeForward(NDArray images) {
+      inner.beforeForward(images);
+    }
+
+    @Override
+    public Map<String, NDArray> compute(Step step) {
+      Map<String, NDArray> terms = inner.compute(step);
+      GcPressure.collectAndReuseFreedMemory();
+      collections++;
+      return terms;
+    }
+
+    @Override
+    public Set<String> tapPaths() {
+      return inner.tapPaths();
+    }
+
+    @Override
+    public Map<String, Block> trainableBlocks() {
+      return inner.trainableBlocks();
+    }
   }
 
   /** The trainer's test-only option to run the sharded step with {@code shards} shards. */
