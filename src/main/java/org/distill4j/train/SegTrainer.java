@@ -117,12 +117,13 @@ public final class SegTrainer {
     // several devices the store keeps a copy of every parameter on each of them.
     try (NDManager trainManager = model.manager().newSubManager();
         DataLoader loader = newLoader(shards)) {
-      ParameterStore parameters = new ParameterStore(trainManager, false);
-      parameters.setParameterServer(
-          trainManager.getEngine().newParameterServer(optimizer),
-          parallel == null
-              ? new Device[] {trainManager.getDevice()}
-              : DataParallelStep.inStoreOrder(devices()));
+      StepParameterStore parameters =
+          new StepParameterStore(
+              trainManager,
+              optimizer,
+              parallel == null
+                  ? new Device[] {trainManager.getDevice()}
+                  : DataParallelStep.inStoreOrder(devices()));
       WindowStats window = new WindowStats();
       List<Block> trainedBlocks = new ArrayList<>(extras.values());
       trainedBlocks.add(0, model.block());
@@ -152,6 +153,7 @@ public final class SegTrainer {
               throw e;
             }
             before.restore();
+            parameters.discardStep();
             terms = null;
             skipped(e, ++consecutiveSkips);
           }
