@@ -2,33 +2,44 @@
 # Runs `bin/distill4j bench` and bench/pytorch_reference.py back to back at each size and prints
 # the ratios (distill4j / PyTorch). A benchmark, not a test: run it on an otherwise idle machine.
 #   bench/compare.sh [SIZE...]        default sizes: 128 256
-# Environment: PYTHON (default /usr/bin/python3, which has Debian's python3-torch), STEPS (20).
+# Environment: PYTHON (default /usr/bin/python3, which has Debian's python3-torch), STEPS (20),
+# ROUNDS (1): with more rounds the two alternate (which goes first swaps every round) and each
+# figure is the median over the rounds of the per-run medians, so a slow spell of a shared machine
+# hits both sides alike; the last column gives the lowest and highest ratio of single rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-/usr/bin/python3}"
 steps="${STEPS:-20}"
+rounds="${ROUNDS:-1}"
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
+run_java() { bin/distill4j bench --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log"; }
+run_python() { "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"; }
 for size in "${sizes[@]}"; do
-  echo "== ${size}x${size}, batch 4, ${steps} steps" >&2
-  bin/distill4j bench --size "$size" --steps "$steps" --json > "$out/java_$size.json" 2> "$out/java_$size.log"
-  "$python" bench/pytorch_reference.py --size "$size" --steps "$steps" > "$out/python_$size.json"
+  for ((r = 0; r < rounds; r++)); do
+    echo "== ${size}x${size}, batch 4, ${steps} steps, round $((r + 1)) of ${rounds}" >&2
+    if ((r % 2 == 0)); then run_java "$size" "$r"; run_python "$size" "$r"
+    else run_python "$size" "$r"; run_java "$size" "$r"; fi
+  done
 done
-"$python" - "$out" "${sizes[@]}" <<'PY'
-import json, sys
-out, sizes = sys.argv[1], sys.argv[2:]
-print(f"{'size':>5} {'measurement':<34} {'distill4j ms':>12} {'PyTorch ms':>11} {'ratio':>6}")
+"$python" - "$out" "$rounds" "${sizes[@]}" <<'PY'
+import json, statistics, sys
+out, rounds, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+keys = ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
+        "teacher inference forward ms")
+print(f"{'size':>5} {'measurement':<30} {'distill4j ms':>12} {'PyTorch ms':>11} {'ratio':>6} {'rounds':>11}")
 for size in sizes:
-    j = json.load(open(f"{out}/java_{size}.json"))["results"]
-    p = json.load(open(f"{out}/python_{size}.json"))["results"]
-    for key in ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
-                "teacher inference forward ms"):
-        a, b = j[key]["median"], p[key]["median"]
-        print(f"{size:>5} {key:<34} {a:12.1f} {b:11.1f} {a / b:6.2f}")
-    for name, r in (("distill4j", j), ("PyTorch", p)):
-        parts = r["train step ms, student"]["median"] + r["teacher inference forward ms"]["median"]
+    j = [json.load(open(f"{out}/java_{size}_{r}.json"))["results"] for r in range(rounds)]
+    p = [json.load(open(f"{out}/python_{size}_{r}.json"))["results"] for r in range(rounds)]
+    med = lambda runs, key: statistics.median(run[key]["median"] for run in runs)
+    for key in keys:
+        a, b = med(j, key), med(p, key)
+        each = [x[key]["median"] / y[key]["median"] for x, y in zip(j, p)]
+        print(f"{size:>5} {key:<30} {a:12.1f} {b:11.1f} {a / b:6.2f} {min(each):5.2f}-{max(each):4.2f}")
+    for name, runs in (("distill4j", j), ("PyTorch", p)):
+        parts = med(runs, "train step ms, student") + med(runs, "teacher inference forward ms")
         print(f"{size:>5} {name}: distill step / (student step + teacher forward) = "
-              f"{r['distill step ms, KL']['median'] / parts:.2f}")
+              f"{med(runs, 'distill step ms, KL') / parts:.2f}")
 PY
 echo "raw output in $out" >&2

@@ -21,10 +21,11 @@ import org.distill4j.models.TapRecorder;
  * created on its device, the objective's {@code beforeForward} (a frozen teacher's forward) runs
  * for every shard before the gradient collector opens, then every shard's forward pass and loss run
  * inside the one collector. Each shard's total is scaled by its share of the samples before its
- * backward pass, so the gradients summed over the shards (on one device they accumulate in the
- * parameter; on several, DJL's parameter server adds the copies' gradients) are the gradient of the
- * whole batch's mean loss. One {@code updateAllParameters()} then applies the optimizer to every
- * device's copy of every parameter with that summed gradient, keeping the copies equal.
+ * backward pass, so the gradients summed over the shards (on one device they accumulate in that
+ * step's leaf of the parameter; on several, the parameter server adds the copies' gradients) are
+ * the gradient of the whole batch's mean loss. One {@code updateAllParameters()} then applies the
+ * optimizer to every device's copy of every parameter with that summed gradient, keeping the copies
+ * equal.
  *
  * <p>Backward runs per shard rather than on a sum of the shards' totals: the result is the same and
  * no cross-device copy enters the autograd graph.

@@ -12,8 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An optimizer with Paddle/PyTorch update rules, driven by DJL's {@code Trainer.step()} (which
- * calls {@link #update} once per trainable parameter). The training loop sets the learning rate
+ * An optimizer with Paddle/PyTorch update rules, driven by a parameter server ({@link
+ * SegParameterServer} in distill4j's trainer, DJL's own under DJL's {@code Trainer.step()}), which
+ * calls {@link #update} once per trainable parameter. The training loop sets the learning rate
  * before each step, usually from a {@link LearningRateSchedule} at {@link #stepCount()}:
  *
  * <pre>{@code
