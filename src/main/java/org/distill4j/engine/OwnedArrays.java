@@ -3,6 +3,7 @@ package org.distill4j.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Operands whose memory libtorch itself owns, for every constant that may enter an autograd graph.
@@ -29,29 +30,28 @@ public final class OwnedArrays {
 
   /** {@code x * value}, safe to differentiate. */
   public static NDArray mul(NDArray x, double value) {
-    try (NDArray s = scalar(x, value)) {
-      return x.mul(s);
-    }
+    return withScalar(x, value, NDArray::mul);
   }
 
   /** {@code x / value}, safe to differentiate. */
   public static NDArray div(NDArray x, double value) {
-    try (NDArray s = scalar(x, value)) {
-      return x.div(s);
-    }
+    return withScalar(x, value, NDArray::div);
   }
 
   /** {@code x ^ exponent}, safe to differentiate. */
   public static NDArray pow(NDArray x, double exponent) {
-    try (NDArray s = scalar(x, exponent)) {
-      return x.pow(s);
-    }
+    return withScalar(x, exponent, NDArray::pow);
   }
 
   /** The element-wise maximum of {@code x} and {@code floor}, safe to differentiate. */
   public static NDArray maximum(NDArray x, double floor) {
-    try (NDArray s = scalar(x, floor)) {
-      return x.maximum(s);
+    return withScalar(x, floor, NDArray::maximum);
+  }
+
+  /** {@code op(x, value)} with {@code value} as a libtorch-owned scalar, closed afterwards. */
+  private static NDArray withScalar(NDArray x, double value, BinaryOperator<NDArray> op) {
+    try (NDArray s = scalar(x, value)) {
+      return op.apply(x, s);
     }
   }
 

@@ -120,4 +120,13 @@ class StepParameterStoreTest {
     step(1);
     assertArrayEquals(minus(0.1f, 1f), weight.getArray().toFloatArray(), 1e-6f);
   }
+
+  @Test
+  void parameterNotReadInAStepIsNotUpdated() {
+    step(1);
+    float[] afterFirst = weight.getArray().toFloatArray();
+    // With a zero gradient, momentum alone would still move it by 0.9 * 0.1 * C.
+    store.updateAllParameters();
+    assertArrayEquals(afterFirst, weight.getArray().toFloatArray());
+  }
 }
