@@ -17,7 +17,8 @@ import org.distill4j.train.TrainingResult;
  * {@code distill}: PaddleSeg's {@code distill_train.py}. The teacher comes from the teacher
  * config's model section (its {@code pretrained}, or {@code --teacher_model}, must point at trained
  * weights); everything else from the student config, including its {@code devices} key (which
- * {@code --devices} overrides).
+ * {@code --devices} overrides). {@code --teacher_cache DIR} reads the teacher's outputs from a
+ * cache built in DIR on first use (see {@link org.distill4j.distill.TeacherOutputCache}).
  */
 final class DistillCommand implements Main.Command {
   static final Set<String> OPTIONS = options();
@@ -25,7 +26,13 @@ final class DistillCommand implements Main.Command {
   private static Set<String> options() {
     Set<String> o = new HashSet<>(TrainCommand.OPTIONS);
     o.remove("config");
-    o.addAll(Set.of("teacher_config", "teather_config", "student_config", "teacher_model"));
+    o.addAll(
+        Set.of(
+            "teacher_config",
+            "teather_config",
+            "student_config",
+            "teacher_model",
+            "teacher_cache"));
     return Set.copyOf(o);
   }
 
@@ -53,6 +60,9 @@ final class DistillCommand implements Main.Command {
         DistillSetup.fromConfigs(
             teacherConfig, studentConfig, null, seed, TrainCommand.devices(args, studentConfig))) {
       setup.evaluateTeacher(System.out::println);
+      if (args.has("teacher_cache")) {
+        setup.useTeacherCache(args.path("teacher_cache"), System.out::println);
+      }
       Path saveDir = options.build().saveDir();
       Files.createDirectories(saveDir);
       Files.writeString(saveDir.resolve("teacher_config.yml"), teacherConfig.toYaml());
@@ -64,6 +74,7 @@ final class DistillCommand implements Main.Command {
               options,
               args.flag("use_vdl"),
               "distill");
+      setup.teacherCache().ifPresent(c -> System.out.println(c.summary()));
       return result.interrupted() ? Main.FAILED : Main.OK;
     }
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
@@ -41,6 +42,35 @@ public final class Compose {
 
   public String mode() {
     return mode;
+  }
+
+  /**
+   * Every fixed pipeline this one can act as, in the order of the transforms' own {@link
+   * Transform#outcomes()} (Resize + RandomHorizontalFlip + Normalize gives two: without and with
+   * the flip); empty when a transform's outcomes cannot be listed.
+   */
+  public Optional<List<Compose>> outcomes() {
+    List<List<Transform>> pipelines = List.of(List.of());
+    for (Transform t : transforms) {
+      Optional<List<Transform>> choices = t.outcomes();
+      if (choices.isEmpty()) {
+        return Optional.empty();
+      }
+      List<List<Transform>> longer = new ArrayList<>();
+      for (List<Transform> head : pipelines) {
+        for (Transform choice : choices.get()) {
+          List<Transform> p = new ArrayList<>(head);
+          p.add(choice);
+          longer.add(p);
+        }
+      }
+      pipelines = longer;
+    }
+    List<Compose> out = new ArrayList<>();
+    for (List<Transform> p : pipelines) {
+      out.add(new Compose(p, mode));
+    }
+    return Optional.of(out);
   }
 
   /** True when the label is transformed with the image (training mode). */

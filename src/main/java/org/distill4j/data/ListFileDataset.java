@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.distill4j.config.ConfigException;
@@ -234,6 +235,11 @@ public final class ListFileDataset implements SegDataset {
 
   public Compose transforms() {
     return transforms;
+  }
+
+  @Override
+  public Optional<Compose> sampleTransforms() {
+    return Optional.of(transforms);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.distill4j.data;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import org.distill4j.config.ConfigMap;
 
@@ -116,6 +117,11 @@ public final class OpticDiscSeg implements SegDataset {
 
   public Compose transforms() {
     return list.transforms();
+  }
+
+  @Override
+  public Optional<Compose> sampleTransforms() {
+    return Optional.of(list.transforms());
   }
 
   @Override

@@ -1,5 +1,8 @@
 package org.distill4j.data;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.distill4j.config.ConfigMap;
 
@@ -40,6 +43,21 @@ public final class RandomHorizontalFlip implements Transform {
   @Override
   public boolean isRandom() {
     return true;
+  }
+
+  /**
+   * Never flipping ({@code prob} 0) and always flipping ({@code prob} 1), those that can happen.
+   */
+  @Override
+  public Optional<List<Transform>> outcomes() {
+    List<Transform> out = new ArrayList<>();
+    if (prob < 1) {
+      out.add(new RandomHorizontalFlip(0));
+    }
+    if (prob > 0) {
+      out.add(new RandomHorizontalFlip(1));
+    }
+    return Optional.of(out);
   }
 
   @Override

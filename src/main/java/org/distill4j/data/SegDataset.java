@@ -1,6 +1,7 @@
 package org.distill4j.data;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -27,4 +28,20 @@ public interface SegDataset {
 
   /** The label file, or null for test samples without a label. */
   Path labelPath(int index);
+
+  /**
+   * The transforms {@link #get} applies, when this dataset reads its samples through a {@link
+   * Compose}; empty otherwise.
+   */
+  default Optional<Compose> sampleTransforms() {
+    return Optional.empty();
+  }
+
+  /**
+   * Reads sample {@code index} through {@code transforms} instead of the dataset's own, as {@link
+   * #get} would with them (used to list the inputs a sample can become).
+   */
+  default Sample get(int index, Compose transforms, Random rng) {
+    return transforms.load(imagePath(index), labelPath(index), rng);
+  }
 }

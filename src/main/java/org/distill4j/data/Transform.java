@@ -1,5 +1,7 @@
 package org.distill4j.data;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -13,4 +15,14 @@ public interface Transform {
 
   /** True when the result depends on {@code rng} (augmentation), false for fixed preprocessing. */
   boolean isRandom();
+
+  /**
+   * The fixed transforms this one can act as, when they can be listed: a random flip is either no
+   * flip or a flip. Empty when the outcomes cannot be listed (random scales, crops, colour
+   * changes). Lets a cache precompute everything a model could be shown for one image. A transform
+   * that is not random is its own only outcome.
+   */
+  default Optional<List<Transform>> outcomes() {
+    return isRandom() ? Optional.empty() : Optional.of(List.of(this));
+  }
 }

@@ -43,7 +43,8 @@ public final class DistillObjective implements TrainingObjective {
   private final DistillLossMix outputLoss;
   private final DistillSpec spec;
   private final List<Block> connectors;
-  private final Map<NDArray, FrozenTeacher.Output> teacherOutputs = new IdentityHashMap<>();
+  private final Map<NDArray, FrozenTeacher.Output> pending = new IdentityHashMap<>();
+  private TeacherOutputs teacherOutputs;
 
   /**
    * @param outputLoss the logit distillation mix, or null for intermediate tensors only
@@ -60,18 +61,24 @@ public final class DistillObjective implements TrainingObjective {
     this.outputLoss = outputLoss;
     this.spec = spec;
     this.connectors = new ArrayList<>(connectors);
+    this.teacherOutputs = teacher;
+  }
+
+  /** Takes the teacher's outputs from {@code source} (a cache) instead of the teacher itself. */
+  void useTeacherOutputs(TeacherOutputs source) {
+    this.teacherOutputs = source;
   }
 
   @Override
   public void beforeForward(NDArray images) {
     // Outputs of a step that failed before its compute call belong to closed managers.
-    teacherOutputs.keySet().removeIf(NDArray::isReleased);
-    teacherOutputs.put(images, teacher.forward(images));
+    pending.keySet().removeIf(NDArray::isReleased);
+    pending.put(images, teacherOutputs.forward(images));
   }
 
   @Override
   public Map<String, NDArray> compute(Step step) {
-    FrozenTeacher.Output teacherOutput = teacherOutputs.remove(step.images());
+    FrozenTeacher.Output teacherOutput = pending.remove(step.images());
     if (teacherOutput == null) {
       throw new IllegalStateException("beforeForward was not called for this batch");
     }

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
@@ -40,6 +42,7 @@ public final class DistillSetup implements AutoCloseable {
   private final NDManager teacherManager;
   private final SegmentationModel teacherModel;
   private final DistillObjective objective;
+  private TeacherOutputCache teacherCache;
 
   private DistillSetup(
       ResolvedConfig teacherConfig,
@@ -218,6 +221,44 @@ public final class DistillSetup implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Makes the distillation read the teacher's outputs from a cache in {@code dir}, building it
+   * first when needed (see {@link TeacherOutputCache}): the teacher runs once per image and
+   * transform outcome instead of once per step, and training stays exactly what it is without the
+   * cache.
+   *
+   * @param log receives the cache's progress and status lines
+   * @throws ConfigException when the training transforms' outcomes cannot be listed
+   */
+  public TeacherOutputCache useTeacherCache(Path dir, Consumer<String> log) {
+    return useTeacherCache(dir, TeacherOutputCache.DEFAULT_VERIFY_BATCHES, log);
+  }
+
+  /**
+   * As {@link #useTeacherCache(Path, Consumer)}, checking the first {@code verifyBatches} cached
+   * batches against the teacher instead of {@link TeacherOutputCache#DEFAULT_VERIFY_BATCHES}.
+   */
+  public TeacherOutputCache useTeacherCache(Path dir, int verifyBatches, Consumer<String> log) {
+    if (teacherCache != null) {
+      teacherCache.close();
+    }
+    teacherCache =
+        TeacherOutputCache.openOrBuild(
+            dir,
+            objective.teacher(),
+            student.trainDataset(),
+            student.segConfig().batchSize(),
+            verifyBatches,
+            log);
+    objective.useTeacherOutputs(teacherCache);
+    return teacherCache;
+  }
+
+  /** The cache set by {@link #useTeacherCache}, if any. */
+  public Optional<TeacherOutputCache> teacherCache() {
+    return Optional.ofNullable(teacherCache);
+  }
+
   /** A trainer builder for the student with the distillation objective. */
   public SegTrainer.Builder trainer(TrainingOptions.Builder options) {
     return student.trainer(options).setObjective(objective);
@@ -237,6 +278,9 @@ public final class DistillSetup implements AutoCloseable {
 
   @Override
   public void close() {
+    if (teacherCache != null) {
+      teacherCache.close();
+    }
     if (student != null) {
       student.close();
     }

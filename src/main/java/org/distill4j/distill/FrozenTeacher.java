@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
@@ -23,7 +24,7 @@ import org.distill4j.models.TapRecorder;
  * ParameterStore} kept per device, whose copies are frozen too), and later passes reuse that copy.
  * The weights never change, so the copies never go stale.
  */
-public final class FrozenTeacher {
+public final class FrozenTeacher implements TeacherOutputs {
   private final SegmentationModel model;
   private final TapRecorder recorder;
   private final Map<Device, ParameterStore> mirrors = new ConcurrentHashMap<>();
@@ -44,11 +45,17 @@ public final class FrozenTeacher {
     return model;
   }
 
+  /** The tap names recorded on every forward pass (the keys of {@link Output#tensors()}). */
+  public Set<String> taps() {
+    return recorder == null ? Set.of() : recorder.requested();
+  }
+
   /**
    * Runs the teacher on {@code images}. The results live in the images' manager.
    *
    * @return the logits and the recorded tensors (empty map when no taps were asked for)
    */
+  @Override
   public Output forward(NDArray images) {
     ParameterStore store = storeFor(images);
     NDList logits;

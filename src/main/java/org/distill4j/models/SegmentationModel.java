@@ -84,6 +84,16 @@ public final class SegmentationModel {
     return Optional.ofNullable(pretrained);
   }
 
+  /** See {@link SegmentationNet#logitSourceTap()}. */
+  public Optional<String> logitSourceTap() {
+    return net.logitSourceTap();
+  }
+
+  /** See {@link SegmentationNet#logitsFrom}. */
+  public NDArray logitsFrom(NDArray source, long height, long width) {
+    return net.logitsFrom(source, height, width);
+  }
+
   /** Every tap path and published name, in the order a forward pass produces them. */
   public List<String> tapPaths() {
     return net.taps().names();

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import org.distill4j.engine.EngineCompat;
 import org.distill4j.models.BackboneSpec;
 import org.distill4j.models.SegmentationModel;
@@ -81,6 +82,17 @@ public final class DeepLabV3P extends TappedBlock implements SegmentationNet {
     return alignCorners;
   }
 
+  /** The head's output, the logit before its final resize. */
+  @Override
+  public Optional<String> logitSourceTap() {
+    return Optional.of("head");
+  }
+
+  @Override
+  public NDArray logitsFrom(NDArray headLogit, long height, long width) {
+    return EngineCompat.resizeBilinear(headLogit, height, width, alignCorners);
+  }
+
   @Override
   protected NDList forwardBlock(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -91,7 +103,7 @@ public final class DeepLabV3P extends TappedBlock implements SegmentationNet {
     }
     NDList feats = backbone.forward(ps, new NDList(image), training, params);
     NDArray logit = head.forward(ps, feats, training, params).singletonOrThrow();
-    NDArray out = EngineCompat.resizeBilinear(logit, s.get(2), s.get(3), alignCorners);
+    NDArray out = logitsFrom(logit, s.get(2), s.get(3));
     taps.publish(LOGIT, out);
     return new NDList(out);
   }
