@@ -41,5 +41,12 @@ for size in sizes:
         parts = med(runs, "train step ms, student") + med(runs, "teacher inference forward ms")
         print(f"{size:>5} {name}: distill step / (student step + teacher forward) = "
               f"{med(runs, 'distill step ms, KL') / parts:.2f}")
+    cached = "distill step ms, KL, teacher cache"
+    if cached in j[0]:
+        each = [x[cached]["median"] / x["train step ms, student"]["median"] for x in j]
+        print(f"{size:>5} distill4j: distill step with teacher cache / student step = "
+              f"{med(j, cached) / med(j, 'train step ms, student'):.2f} "
+              f"(rounds {min(each):.2f}-{max(each):.2f}; cache built in "
+              f"{statistics.median(x['teacher cache build s'] for x in j):.0f} s)")
 PY
 echo "raw output in $out" >&2

@@ -23,6 +23,7 @@ import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.distill.StudentAdaptor;
 import org.distill4j.distill.TeacherAdaptor;
+import org.distill4j.distill.TeacherOutputCache;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.losses.SegChannelwiseLoss;
 import org.distill4j.models.SegmentationModel;
@@ -93,6 +94,8 @@ public final class Benchmark {
     report.timing("distill step ms, KL", distillStep(teacher, student, null));
     report.timing(
         "distill step ms, KL + channel-wise x2", distillStep(teacher, student, featureSpec()));
+    report.timing(
+        "distill step ms, KL, teacher cache", cachedDistillStep(teacher, student, report));
     report.timing("teacher inference forward ms", teacherForward(teacher));
     report.value("eval images/s, student", evalImagesPerSecond(student));
     report.value("loader batches/s, " + numWorkers + " workers", loaderBatchesPerSecond(student));
@@ -147,6 +150,31 @@ public final class Benchmark {
     log.accept("timing a distillation step" + (spec == null ? "" : " with feature terms") + " ...");
     try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, spec, 0)) {
       return timed(setup.trainer(options()));
+    }
+  }
+
+  /**
+   * A KL distillation step reading the teacher's outputs from a {@link
+   * org.distill4j.distill.TeacherOutputCache} built first in the work directory (its build time is
+   * reported too). Only warm-up steps are checked against the teacher, so timed steps never run it.
+   */
+  Samples cachedDistillStep(ResolvedConfig teacher, ResolvedConfig student, BenchReport report) {
+    log.accept("timing a distillation step with the teacher cache ...");
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, null, 0)) {
+      long start = System.nanoTime();
+      setup.useTeacherCache(
+          workDir.resolve("teacher_cache"),
+          Math.min(TeacherOutputCache.DEFAULT_VERIFY_BATCHES, warmup),
+          log);
+      report.value("teacher cache build s", (System.nanoTime() - start) / 1e9);
+      Samples ms = timed(setup.trainer(options()));
+      TeacherOutputCache cache = setup.teacherCache().orElseThrow();
+      log.accept(cache.summary());
+      if (cache.teacherBatches() > 0) {
+        throw new IllegalStateException(
+            "the teacher ran on " + cache.teacherBatches() + " batches; " + cache.summary());
+      }
+      return ms;
     }
   }
 

@@ -90,6 +90,7 @@ class BenchmarkTest {
             "train step ms, teacher",
             "distill step ms, KL",
             "distill step ms, KL + channel-wise x2",
+            "distill step ms, KL, teacher cache",
             "teacher inference forward ms")) {
       JsonObject s = results.getAsJsonObject(timing);
       assertEquals(3, s.get("count").getAsInt(), timing);
@@ -97,6 +98,7 @@ class BenchmarkTest {
       assertTrue(median > 0 && median < 60_000, timing + " " + median);
       assertTrue(s.get("p10").getAsDouble() <= median && median <= s.get("p90").getAsDouble());
     }
+    assertTrue(results.get("teacher cache build s").getAsDouble() > 0);
     assertTrue(results.get("eval images/s, student").getAsDouble() > 0);
     assertTrue(results.get("loader batches/s, 1 workers").getAsDouble() > 0);
     double peak = results.get("peak RSS MiB").getAsDouble();

@@ -207,6 +207,53 @@ class DistillEndToEndTest {
   }
 
   @Test
+  @Order(2)
+  void teacherCacheGivesTheSameLossesAsTheTeacherAndIsReused() throws Exception {
+    Path cache = tmp.resolve("teacher_cache");
+    List<String> outputs = new java.util.ArrayList<>();
+    for (String name : List.of("kd_cached", "kd_cached_again")) {
+      java.io.PrintStream stdout = System.out;
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(captured, true));
+      try {
+        assertEquals(
+            0,
+            run(
+                "distill",
+                "--teacher_config",
+                teacherConfig.toString(),
+                "--student_config",
+                studentConfig.toString(),
+                "--teacher_model",
+                teacherOut.resolve("best_model").toString(),
+                "--teacher_cache",
+                cache.toString(),
+                "--iters",
+                "4",
+                "--log_iters",
+                "1",
+                "--save_dir",
+                tmp.resolve(name).toString()));
+      } finally {
+        System.setOut(stdout);
+      }
+      outputs.add(captured.toString());
+      Map<String, List<Double>> uncached =
+          History.readCsv(tmp.resolve("kd").resolve("train_log.csv"));
+      Map<String, List<Double>> cached =
+          History.readCsv(tmp.resolve(name).resolve("train_log.csv"));
+      for (String term : List.of("loss", "out_loss", "out_distill_loss")) {
+        assertEquals(uncached.get(term), cached.get(term), name + " " + term);
+      }
+    }
+    assertTrue(outputs.get(0).contains("[TEACHER CACHE] 12/12 inputs"), outputs.get(0));
+    assertTrue(outputs.get(0).contains("4 batches from the cache"), outputs.get(0));
+    assertTrue(outputs.get(0).contains("0 computed by the teacher"), outputs.get(0));
+    assertTrue(outputs.get(1).contains("[TEACHER CACHE] using " + cache), outputs.get(1));
+    assertTrue(Files.exists(cache.resolve("manifest.properties")));
+  }
+
+  @Test
   @Order(3)
   void errorsAreOneLineBeforeTraining() throws Exception {
     // No trained weights for the teacher.
