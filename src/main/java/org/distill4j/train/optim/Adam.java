@@ -49,8 +49,10 @@ public final class Adam extends SegOptimizer {
 
   @Override
   protected void apply(NDArray weight, NDArray grad, NDArray[] buffers, int t, double lr) {
-    NDArray g = weightDecay == 0 ? grad : grad.add(weight.mul((float) weightDecay));
-    adamStep(weight, g, buffers, t, lr, beta1, beta2, epsilon);
+    if (weightDecay != 0) {
+      grad.addi(weight.mul((float) weightDecay)); // in place: the update owns the gradient
+    }
+    adamStep(weight, grad, buffers, t, lr, beta1, beta2, epsilon);
   }
 
   /** The moment updates and the bias-corrected step shared by Adam and AdamW. */

@@ -50,7 +50,9 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
   protected abstract String[] bufferNames();
 
   /**
-   * Updates {@code weight} in place. All arrays created here are freed after the call.
+   * Updates {@code weight} in place. All arrays created here are freed after the call. {@code grad}
+   * belongs to this update and may be overwritten: every parameter server hands over a gradient
+   * that nothing reads afterwards (DJL's a clone, {@link SegParameterServer} the step's own).
    *
    * @param buffers this parameter's state, updated in place
    * @param t the 1-based number of updates of this parameter, including this one
