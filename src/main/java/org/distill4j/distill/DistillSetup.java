@@ -239,10 +239,7 @@ public final class DistillSetup implements AutoCloseable {
    * batches against the teacher instead of {@link TeacherOutputCache#DEFAULT_VERIFY_BATCHES}.
    */
   public TeacherOutputCache useTeacherCache(Path dir, int verifyBatches, Consumer<String> log) {
-    if (teacherCache != null) {
-      teacherCache.close();
-    }
-    teacherCache =
+    TeacherOutputCache opened =
         TeacherOutputCache.openOrBuild(
             dir,
             objective.teacher(),
@@ -250,8 +247,12 @@ public final class DistillSetup implements AutoCloseable {
             student.segConfig().batchSize(),
             verifyBatches,
             log);
-    objective.useTeacherOutputs(teacherCache);
-    return teacherCache;
+    if (teacherCache != null) {
+      teacherCache.close();
+    }
+    teacherCache = opened;
+    objective.useTeacherOutputs(opened);
+    return opened;
   }
 
   /** The cache set by {@link #useTeacherCache}, if any. */

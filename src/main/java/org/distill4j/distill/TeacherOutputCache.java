@@ -58,7 +58,7 @@ import org.distill4j.models.SegmentationModel;
  *
  * <p><b>Compact.</b> Where the model's logits are a resize of a smaller tensor ({@link
  * SegmentationModel#logitSourceTap()}: DeepLabV3P's head logit at a quarter of the input size),
- * that tensor is stored and resized on reading, 16 times less than the logits themselves.
+ * that tensor is stored and resized on reading: 16 times smaller than the logits themselves.
  *
  * <p><b>On disk</b>, in its directory: {@code manifest.properties} (format, fingerprint, batch
  * size, tensor names and shapes, written last, so an interrupted build leaves no manifest), {@code
@@ -228,6 +228,10 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
       String fingerprint,
       Consumer<String> log)
       throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException(
+          "teacher cache " + dir + " is a file; give a directory (it is created if missing)");
+    }
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(MANIFEST));
     Set<String> names = new LinkedHashSet<>();
@@ -235,15 +239,21 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     names.addAll(distillTeacher.taps());
     List<String> tapNames = new ArrayList<>(names);
     tapNames.remove(LOGITS);
-    FrozenTeacher recording = new FrozenTeacher(distillTeacher.model(), tapNames);
+    SegmentationModel model = distillTeacher.model();
+    FrozenTeacher recording = new FrozenTeacher(model, tapNames);
     int total = train.size() * outcomes.size();
+    long bytes = total * bytesPerInput(model, names, train.get(0, outcomes.get(0), new Random(0)));
     log.accept(
         String.format(
             Locale.ROOT,
-            PREFIX + "computing the teacher's output for %d images x %d transform outcomes into %s",
+            PREFIX
+                + "computing the teacher's output for %d images x %d transform outcomes into %s"
+                + " (at most %.1f MiB)",
             train.size(),
             outcomes.size(),
-            dir));
+            dir,
+            bytes / (1024.0 * 1024.0)));
+    requireSpace(dir, bytes, Files.getFileStore(dir).getUsableSpace(), names);
     Builder b = new Builder(dir, recording, new ArrayList<>(names), batchSize);
     long start = System.nanoTime();
     int seen = 0;
@@ -297,6 +307,35 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     return manifest;
   }
 
+  /** Bytes one input's stored tensors take, from the tensor shapes of a forward pass. */
+  private static long bytesPerInput(SegmentationModel model, Set<String> names, Sample sample) {
+    Map<String, Shape> shapes =
+        model.tapShapes(new Shape(1, sample.channels, sample.height, sample.width));
+    long elements = 0;
+    for (String name : names) {
+      elements +=
+          LOGITS.equals(name)
+              ? (long) model.numClasses() * sample.height * sample.width
+              : shapes.get(model.resolveTapPath(name)).size();
+    }
+    return elements * Float.BYTES;
+  }
+
+  /** Refuses to start a cache that cannot fit, before writing anything large. */
+  static void requireSpace(Path dir, long needed, long usable, Set<String> names) {
+    if (needed > usable) {
+      throw new ConfigException(
+          String.format(
+              Locale.ROOT,
+              "teacher cache %s needs up to %.1f GiB for %s but only %.1f GiB are free there; pick"
+                  + " another directory, free space, or distill fewer intermediate tensors",
+              dir,
+              needed / (double) (1L << 30),
+              names,
+              usable / (double) (1L << 30)));
+    }
+  }
+
   /** Collects inputs into batches of the training batch size, runs the teacher, writes records. */
   private static final class Builder {
     final Path dir;
@@ -308,6 +347,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     final List<String> keys = new ArrayList<>();
     final Set<String> known = new java.util.HashSet<>();
     final List<Sample> waiting = new ArrayList<>();
+    Sample reference;
     long bytesWritten;
 
     Builder(Path dir, FrozenTeacher teacher, List<String> names, int batchSize) throws IOException {
@@ -329,20 +369,21 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
       if (!known.add(key)) {
         return; // an outcome equal to another (e.g. a symmetric image flipped)
       }
-      if (!waiting.isEmpty()) {
-        Sample first = waiting.get(0);
-        if (first.channels != s.channels || first.height != s.height || first.width != s.width) {
-          throw new ConfigException(
-              "teacher cache: "
-                  + s.imagePath
-                  + " becomes "
-                  + s
-                  + " but "
-                  + first.imagePath
-                  + " becomes "
-                  + first
-                  + "; training batches need one input size (add a Resize to the transforms)");
-        }
+      if (reference == null) {
+        reference = s;
+      } else if (reference.channels != s.channels
+          || reference.height != s.height
+          || reference.width != s.width) {
+        throw new ConfigException(
+            "teacher cache: "
+                + s.imagePath
+                + " becomes "
+                + s
+                + " but "
+                + reference.imagePath
+                + " becomes "
+                + reference
+                + "; training batches need one input size (add a Resize to the transforms)");
       }
       keys.add(key);
       waiting.add(s);

@@ -151,7 +151,7 @@ class TeacherOutputCacheTest {
   }
 
   @Test
-  void cachedRunTrainsExactlyAsTheUncachedRunAndIsReused() {
+  void cachedRunTrainsExactlyAsTheUncachedRunAndIsReused() throws Exception {
     List<float[]> uncached = train(teacherConfig, null, new ArrayList<>());
     Path dir = tmp.resolve("cache_same");
     List<String> lines = new ArrayList<>();
@@ -164,6 +164,15 @@ class TeacherOutputCacheTest {
     assertEquals(6, first.cachedBatches(), first.summary());
     assertNull(first.disabledReason());
     assertTrue(lines.stream().anyMatch(l -> l.contains("8/8 inputs")), lines.toString());
+    // Compact: DeepLabV3P's head logit (a quarter of the 64x64 input each way) stands for the
+    // logits.
+    java.util.Properties manifest = new java.util.Properties();
+    try (var in = Files.newInputStream(dir.resolve("manifest.properties"))) {
+      manifest.load(in);
+    }
+    assertEquals("head", manifest.getProperty("tensor.0.name"));
+    assertEquals("2,16,16", manifest.getProperty("tensor.0.shape"));
+    assertEquals(8L * 2 * 16 * 16 * Float.BYTES, Files.size(dir.resolve("tensor-0.f32")));
 
     // A second run finds the cache and does not rebuild it.
     lines.clear();
@@ -239,6 +248,63 @@ class TeacherOutputCacheTest {
       assertTrue(e.getMessage().contains("RandomDistort"), e.getMessage());
       assertTrue(e.getMessage().contains("without the teacher cache"), e.getMessage());
       assertFalse(Files.exists(tmp.resolve("cache_jitter")), "nothing written");
+    }
+  }
+
+  @Test
+  void directoryProblemsAreOneLineErrors() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not_a_dir"), "x");
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacherConfig, studentConfig, null, 0)) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> setup.useTeacherCache(file, l -> {}));
+      assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+    }
+    ConfigException full =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TeacherOutputCache.requireSpace(
+                    tmp, 3L << 30, 1L << 30, new java.util.LinkedHashSet<>(List.of("head"))));
+    assertTrue(
+        full.getMessage().contains("needs up to 3.0 GiB for [head] but only 1.0 GiB are free"),
+        full.getMessage());
+    TeacherOutputCache.requireSpace(tmp, 1L << 30, 1L << 30, java.util.Set.of("head"));
+  }
+
+  @Test
+  void inputsOfDifferentSizesAreRefused() throws Exception {
+    Path mixed = tmp.resolve("mixed");
+    SyntheticFundusGenerator.builder()
+        .optTrain(2)
+        .optVal(1)
+        .optTest(1)
+        .optImageSize(40, 36)
+        .build()
+        .generate(mixed);
+    // One training image (and its label) replaced by a larger one.
+    List<String> lines = Files.readAllLines(mixed.resolve("train_list.txt"));
+    String[] pair = lines.get(1).split(" ");
+    java.awt.image.BufferedImage big =
+        new java.awt.image.BufferedImage(48, 44, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(big, "jpg", mixed.resolve(pair[0]).toFile());
+    java.awt.image.BufferedImage label =
+        new java.awt.image.BufferedImage(48, 44, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(label, "png", mixed.resolve(pair[1]).toFile());
+    ResolvedConfig student =
+        config(
+            "student_mixed.yml",
+            "deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml",
+            mixed,
+            "  transforms:\n    - type: RandomHorizontalFlip\n    - type: Normalize\n",
+            "");
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacherConfig, student, null, 0)) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> setup.useTeacherCache(tmp.resolve("cache_mixed"), l -> {}));
+      assertTrue(e.getMessage().contains("need one input size"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(pair[0].substring(pair[0].lastIndexOf('/') + 1)), e.getMessage());
     }
   }
 }

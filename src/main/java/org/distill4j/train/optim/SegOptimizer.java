@@ -51,8 +51,9 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
 
   /**
    * Updates {@code weight} in place. All arrays created here are freed after the call. {@code grad}
-   * belongs to this update and may be overwritten: every parameter server hands over a gradient
-   * that nothing reads afterwards (DJL's a clone, {@link SegParameterServer} the step's own).
+   * belongs to this update and may be overwritten: {@link SegParameterServer} hands every update a
+   * gradient nothing reads afterwards, and so does DJL's own parameter server on one device (on
+   * several it passes one gradient to every copy's update, so use {@code SegParameterServer}).
    *
    * @param buffers this parameter's state, updated in place
    * @param t the 1-based number of updates of this parameter, including this one
