@@ -1,6 +1,5 @@
 package org.distill4j.data;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -45,19 +44,10 @@ public final class RandomHorizontalFlip implements Transform {
     return true;
   }
 
-  /**
-   * Never flipping ({@code prob} 0) and always flipping ({@code prob} 1), those that can happen.
-   */
+  /** Never flipping and always flipping, those of the two that can happen. */
   @Override
   public Optional<List<Transform>> outcomes() {
-    List<Transform> out = new ArrayList<>();
-    if (prob < 1) {
-      out.add(new RandomHorizontalFlip(0));
-    }
-    if (prob > 0) {
-      out.add(new RandomHorizontalFlip(1));
-    }
-    return Optional.of(out);
+    return Transform.neverOrAlways(prob, RandomHorizontalFlip::new);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package org.distill4j.data;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.DoubleFunction;
 
 /**
  * One preprocessing or augmentation step, applied in place to a {@link SegImage}. Implementations
@@ -24,5 +26,21 @@ public interface Transform {
    */
   default Optional<List<Transform>> outcomes() {
     return isRandom() ? Optional.empty() : Optional.of(List.of(this));
+  }
+
+  /**
+   * The outcomes of a transform applied with probability {@code prob}: never applying it ({@code
+   * withProbability} of 0) and always applying it (of 1), those of the two that can happen.
+   */
+  static Optional<List<Transform>> neverOrAlways(
+      double prob, DoubleFunction<Transform> withProbability) {
+    List<Transform> out = new ArrayList<>();
+    if (prob < 1) {
+      out.add(withProbability.apply(0));
+    }
+    if (prob > 0) {
+      out.add(withProbability.apply(1));
+    }
+    return Optional.of(out);
   }
 }

@@ -10,14 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
-import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
@@ -76,18 +73,8 @@ class DistillSetupTest {
   }
 
   static ResolvedConfig config(String name, String base, Path data, String extra) throws Exception {
-    Path file = tmp.resolve(name);
-    Files.writeString(
-        file,
-        "_base_: '"
-            + Paths.get("configs/smoke", base).toAbsolutePath()
-            + "'\ntrain_dataset:\n  dataset_root: '"
-            + data
-            + "'\nval_dataset:\n  dataset_root: '"
-            + data
-            + "'\n"
-            + extra);
-    return ConfigLoader.load(file, Overrides.of(2, null, null));
+    return DistillFixtures.smokeConfig(
+        tmp, name, base, data, "", extra, Overrides.of(2, null, null));
   }
 
   static List<float[]> values(Block block) {

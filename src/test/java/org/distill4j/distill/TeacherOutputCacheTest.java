@@ -13,13 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
-import org.distill4j.config.ConfigLoader;
-import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.SyntheticFundusGenerator;
@@ -75,20 +72,7 @@ class TeacherOutputCacheTest {
   /** A smoke config on the generated data; {@code trainExtra} goes inside train_dataset. */
   static ResolvedConfig config(String name, String base, Path data, String trainExtra, String extra)
       throws Exception {
-    Path file = tmp.resolve(name);
-    Files.writeString(
-        file,
-        "_base_: '"
-            + Paths.get("configs/smoke", base).toAbsolutePath()
-            + "'\ntrain_dataset:\n  dataset_root: '"
-            + data
-            + "'\n"
-            + trainExtra
-            + "val_dataset:\n  dataset_root: '"
-            + data
-            + "'\n"
-            + extra);
-    return ConfigLoader.load(file, Overrides.of(null, 2, null));
+    return DistillFixtures.smokeConfig(tmp, name, base, data, trainExtra, extra, Map.of());
   }
 
   /** A freshly initialised teacher (seeded) saved to disk stands in for a trained one. */

@@ -1,0 +1,45 @@
+package org.distill4j.distill;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.ResolvedConfig;
+
+/** Configs for distillation tests: a smoke config pointed at generated data. */
+final class DistillFixtures {
+  private DistillFixtures() {}
+
+  /**
+   * Writes {@code dir/name} extending {@code configs/smoke/<base>} with both datasets at {@code
+   * data}, and loads it.
+   *
+   * @param trainExtra lines added inside {@code train_dataset} (indented by two spaces)
+   * @param extra top-level lines added at the end
+   */
+  static ResolvedConfig smokeConfig(
+      Path dir,
+      String name,
+      String base,
+      Path data,
+      String trainExtra,
+      String extra,
+      Map<String, Object> overrides)
+      throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(
+        file,
+        "_base_: '"
+            + Paths.get("configs/smoke", base).toAbsolutePath()
+            + "'\ntrain_dataset:\n  dataset_root: '"
+            + data
+            + "'\n"
+            + trainExtra
+            + "val_dataset:\n  dataset_root: '"
+            + data
+            + "'\n"
+            + extra);
+    return ConfigLoader.load(file, overrides);
+  }
+}
