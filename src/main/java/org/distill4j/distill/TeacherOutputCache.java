@@ -65,7 +65,7 @@ import org.distill4j.models.SegmentationModel;
  * keys.txt} (one input key per line) and one {@code tensor-<i>.f32} per stored tensor
  * (little-endian float32, one fixed-size record per key). The fingerprint covers the teacher's
  * weights and taps, the batch size, the training image list and the transforms; a cache with
- * another fingerprint is rebuilt.
+ * another fingerprint, or with files of the wrong size, is rebuilt.
  */
 public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
   /** Cached batches also computed by the teacher and compared, at the start of each run. */
@@ -167,16 +167,19 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     try {
       Properties manifest = readManifest(dir);
       if (manifest != null && fingerprint.equals(manifest.getProperty("fingerprint"))) {
-        log.accept(PREFIX + "using " + dir + " (" + manifest.getProperty("entries") + " inputs)");
-      } else {
-        if (manifest != null) {
-          log.accept(
-              PREFIX
-                  + dir
-                  + " was made for another teacher, batch size or training set; rebuilding");
+        try {
+          TeacherOutputCache cache =
+              new TeacherOutputCache(dir, teacher, manifest, verifyBatches, log);
+          log.accept(PREFIX + "using " + dir + " (" + cache.size() + " inputs)");
+          return cache;
+        } catch (IOException | RuntimeException e) {
+          log.accept(PREFIX + dir + " is damaged (" + e.getMessage() + "); rebuilding");
         }
-        manifest = build(dir, teacher, logitSource, train, outcomes, batchSize, fingerprint, log);
+      } else if (manifest != null) {
+        log.accept(
+            PREFIX + dir + " was made for another teacher, batch size or training set; rebuilding");
       }
+      manifest = build(dir, teacher, logitSource, train, outcomes, batchSize, fingerprint, log);
       return new TeacherOutputCache(dir, teacher, manifest, verifyBatches, log);
     } catch (IOException e) {
       throw new ConfigException(
@@ -644,6 +647,8 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     Properties p = new Properties();
     try (var in = Files.newInputStream(file)) {
       p.load(in);
+    } catch (IllegalArgumentException malformed) {
+      return null; // not a manifest this class wrote: rebuilt like a missing one
     }
     return FORMAT.equals(p.getProperty("format")) ? p : null;
   }

@@ -196,6 +196,24 @@ class TeacherOutputCacheTest {
   }
 
   @Test
+  void truncatedCacheIsRebuilt() throws Exception {
+    Path dir = tmp.resolve("cache_truncated");
+    List<TeacherOutputCache> used = new ArrayList<>();
+    List<float[]> first = train(teacherConfig, s -> s.useTeacherCache(dir, 0, l -> {}), used);
+    Path logits = dir.resolve("tensor-0.f32");
+    byte[] bytes = Files.readAllBytes(logits);
+    Files.write(logits, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    List<String> lines = new ArrayList<>();
+    List<float[]> again = train(teacherConfig, s -> s.useTeacherCache(dir, 0, lines::add), used);
+    assertTrue(
+        lines.get(0).contains("is damaged") && lines.get(0).contains("rebuilding"),
+        lines.toString());
+    assertEquals(bytes.length, Files.size(logits));
+    assertSameValues(first, again);
+    assertEquals(0, used.get(1).teacherBatches());
+  }
+
+  @Test
   void anotherTeacherRebuildsTheCache() throws Exception {
     Path dir = tmp.resolve("cache_rebuilt");
     List<TeacherOutputCache> used = new ArrayList<>();
