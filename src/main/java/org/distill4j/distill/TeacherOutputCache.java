@@ -131,8 +131,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
         stored.add(t);
         long expected = t.elements() * Float.BYTES * keys.size();
         if (channel.size() != expected) {
-          throw new IOException(
-              file + " has " + channel.size() + " bytes, expected " + expected + "; rebuild it");
+          throw new IOException(file + " has " + channel.size() + " bytes, expected " + expected);
         }
       }
     } catch (IOException | RuntimeException e) {
