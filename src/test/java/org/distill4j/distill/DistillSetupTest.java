@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -18,12 +17,9 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.config.SegConfig;
 import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.losses.KLLoss;
 import org.distill4j.losses.Losses;
-import org.distill4j.models.Models;
-import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.TrainingOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,12 +52,7 @@ class DistillSetupTest {
     // Teacher weights: a freshly initialised teacher saved to disk stands in for a trained one.
     ResolvedConfig plainTeacher =
         config("teacher.yml", "deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml", data, "");
-    Path weights;
-    try (NDManager m = NDManager.newBaseManager()) {
-      SegmentationModel t = Models.registry().build(new SegConfig(plainTeacher.root()).model());
-      t.initialize(m, Models.PARAMETER_SHAPE);
-      weights = t.saveWeights(tmp.resolve("teacher_weights"), "model");
-    }
+    Path weights = DistillFixtures.savedWeights(plainTeacher, tmp, "teacher_weights", 0);
     teacherConfig =
         config(
             "teacher2.yml",

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -18,11 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.config.SegConfig;
 import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.losses.SegChannelwiseLoss;
-import org.distill4j.models.Models;
-import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.TrainingOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +48,8 @@ class TeacherOutputCacheTest {
         .generate(data);
     ResolvedConfig plainTeacher =
         config("teacher.yml", "deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml", data, "");
-    Path weights = savedTeacher(plainTeacher, "teacher_weights", 0);
-    otherWeights = savedTeacher(plainTeacher, "other_teacher_weights", 1);
+    Path weights = DistillFixtures.savedWeights(plainTeacher, tmp, "teacher_weights", 0);
+    otherWeights = DistillFixtures.savedWeights(plainTeacher, tmp, "other_teacher_weights", 1);
     teacherConfig =
         config(
             "teacher_cached.yml",
@@ -73,16 +69,6 @@ class TeacherOutputCacheTest {
   static ResolvedConfig config(String name, String base, Path data, String trainExtra, String extra)
       throws Exception {
     return DistillFixtures.smokeConfig(tmp, name, base, data, trainExtra, extra, Map.of());
-  }
-
-  /** A freshly initialised teacher (seeded) saved to disk stands in for a trained one. */
-  static Path savedTeacher(ResolvedConfig config, String name, int seed) {
-    ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
-    try (NDManager m = NDManager.newBaseManager()) {
-      SegmentationModel t = Models.registry().build(new SegConfig(config.root()).model());
-      t.initialize(m, Models.PARAMETER_SHAPE);
-      return t.saveWeights(tmp.resolve(name), "model");
-    }
   }
 
   /** Logits plus two intermediate tensors, so stored taps are exercised as well as logits. */

@@ -76,4 +76,27 @@ class SegParameterServerTest {
       }
     }
   }
+
+  /**
+   * The optimizer adds weight decay into the gradient it is handed; every copy still takes the step
+   * of the summed gradient, because each copy's update gets a gradient of its own.
+   */
+  @Test
+  void weightDecayInPlaceLeavesEveryCopyTheSameStep() {
+    try (NDManager m = NDManager.newBaseManager();
+        Momentum sgd = Momentum.builder().optMomentum(0).optWeightDecay(0.1).build();
+        SegParameterServer server = new SegParameterServer(sgd)) {
+      sgd.setLearningRate(0.5);
+      NDArray[] copies = {weight(m), weight(m)};
+      backward(m, copies, C0, C1);
+      server.update("w", copies);
+      float[] step = new float[3];
+      for (int i = 0; i < 3; i++) {
+        step[i] = W[i] - 0.5f * (C0[i] + C1[i] + 0.1f * W[i]);
+      }
+      for (NDArray copy : copies) {
+        assertArrayEquals(step, copy.toFloatArray(), 1e-6f);
+      }
+    }
+  }
 }
