@@ -10,12 +10,18 @@ import org.distill4j.config.ResolvedConfig;
 /**
  * Configs for a benchmark: the user's config through {@code _base_}, with the tutorial's transforms
  * at a square size (Resize, flip, Normalize for training; Resize, Normalize for validation), a
- * batch size and an iteration count. Every other key, the model included, is the user's.
+ * batch size and an iteration count, and optionally another dataset root for both splits. Every
+ * other key, the model included, is the user's.
  */
 final class BenchConfigs {
   private BenchConfigs() {}
 
-  static ResolvedConfig derive(Path base, Path dir, String name, int size, int batch, int iters) {
+  /**
+   * @param dataRoot the dataset both splits read, or null to keep the config's own
+   */
+  static ResolvedConfig derive(
+      Path base, Path dir, String name, int size, int batch, int iters, Path dataRoot) {
+    String root = dataRoot == null ? "" : "  dataset_root: '" + dataRoot.toAbsolutePath() + "'";
     String yaml =
         String.join(
             "\n",
@@ -23,11 +29,13 @@ final class BenchConfigs {
             "batch_size: " + batch,
             "iters: " + iters,
             "train_dataset:",
+            root,
             "  transforms:",
             "    - {type: Resize, target_size: [" + size + ", " + size + "]}",
             "    - {type: RandomHorizontalFlip}",
             "    - {type: Normalize}",
             "val_dataset:",
+            root,
             "  transforms:",
             "    - {type: Resize, target_size: [" + size + ", " + size + "]}",
             "    - {type: Normalize}",

@@ -9,15 +9,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.data.Batch;
 import org.distill4j.data.DataLoader;
+import org.distill4j.data.OpticDiscSeg;
 import org.distill4j.data.SegDataset;
+import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.distill.DistillEntry;
 import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
@@ -58,6 +62,7 @@ public final class Benchmark {
   private final int memoryIters;
   private final Path workDir;
   private final Consumer<String> log;
+  private Path dataRoot;
 
   private Benchmark(Builder b) {
     this.teacherConfig = b.teacherConfig;
@@ -85,6 +90,9 @@ public final class Benchmark {
     report.context("input", size + "x" + size + ", batch " + batchSize);
     report.context("warmup, steps", warmup + ", " + steps);
     int iters = warmup + steps;
+    dataRoot = benchData();
+    report.context(
+        "data", dataRoot == null ? "the student config's datasets" : "synthetic, seed 0");
     ResolvedConfig student = derive(studentConfig, "student", iters);
     ResolvedConfig teacherPlain = derive(teacherConfig, "teacher", iters);
     ResolvedConfig teacher = withInitialWeights(teacherPlain);
@@ -108,7 +116,32 @@ public final class Benchmark {
   }
 
   private ResolvedConfig derive(Path config, String name, int iters) {
-    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters);
+    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters, dataRoot);
+  }
+
+  /**
+   * Null when the student config's training set is on disk (the benchmark then reads it, so loader
+   * figures are the user's); otherwise the synthetic set generated into the work directory, so the
+   * benchmark never needs real data or a download.
+   */
+  Path benchData() {
+    ConfigMap train = ConfigLoader.load(studentConfig).root().getMap("train_dataset");
+    Path configured = Path.of(train.optString("dataset_root", OpticDiscSeg.DEFAULT_ROOT));
+    if (Files.isDirectory(configured)) {
+      log.accept("data: " + configured + " (the student config's dataset_root)");
+      return null;
+    }
+    Path generated = workDir.resolve("synthetic_optic_disc_seg");
+    long t0 = System.nanoTime();
+    SyntheticFundusGenerator.builder().optSeed(0).build().generate(generated);
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "data: %s not found; generated the synthetic set (seed 0) in %.1f s instead:"
+                + " the timings do not depend on the images",
+            configured,
+            (System.nanoTime() - t0) / 1e9));
+    return generated;
   }
 
   private ResolvedConfig withInitialWeights(ResolvedConfig teacher) {

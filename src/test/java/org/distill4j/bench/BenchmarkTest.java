@@ -107,7 +107,46 @@ class BenchmarkTest {
     assertTrue(results.has("distill RSS growth %"));
     String text = report.toText();
     assertTrue(text.contains("distill step ms, KL + channel-wise x2"), text);
-    assertEquals(results.size() + 1 + 4, text.lines().count(), text);
+    assertEquals(results.size() + 1 + 5, text.lines().count(), text);
+    assertTrue(text.contains("the student config's datasets"), text);
+  }
+
+  @Test
+  void withoutTheConfigsDatasetTheBenchmarkGeneratesItsOwn() throws Exception {
+    Path nowhere = tmp.resolve("no_such_dataset");
+    Path config =
+        Files.writeString(
+            tmp.resolve("student_without_data.yml"),
+            "_base_: '"
+                + student.toAbsolutePath()
+                + "'\ntrain_dataset: {dataset_root: '"
+                + nowhere
+                + "'}\n");
+    List<String> log = new java.util.ArrayList<>();
+    Path work = tmp.resolve("work_generated");
+    Benchmark benchmark =
+        Benchmark.builder()
+            .setConfigs(teacher, config)
+            .optSize(32)
+            .setWorkDir(work)
+            .optLog(log::add)
+            .build();
+    Path generated = benchmark.benchData();
+    assertTrue(generated.startsWith(work), generated.toString());
+    assertTrue(Files.isRegularFile(generated.resolve("train_list.txt")));
+    assertTrue(Files.isRegularFile(generated.resolve("val_list.txt")));
+    assertTrue(
+        log.get(0).contains(nowhere + " not found; generated the synthetic set"), log.get(0));
+    assertTrue(Files.notExists(nowhere), "nothing is written where the config points");
+    assertEquals(
+        null,
+        Benchmark.builder()
+            .setConfigs(teacher, student)
+            .setWorkDir(work)
+            .optLog(log::add)
+            .build()
+            .benchData(),
+        "an existing dataset is used as it is");
   }
 
   @Test
