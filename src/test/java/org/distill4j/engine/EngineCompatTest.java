@@ -166,4 +166,11 @@ class EngineCompatTest {
     assertDoesNotThrow(EngineCompat::requireGpuIfCudaBuild);
     assertDoesNotThrow(EngineCompat::hasGpu);
   }
+
+  @Test
+  void theLineIsMajorDotMinorOfDjlsVersion() {
+    assertEquals("0.25", EngineCompat.lineOf("0.25.0"));
+    assertEquals("0.36", EngineCompat.lineOf("0.36.0-SNAPSHOT"));
+    assertEquals("1.2", EngineCompat.lineOf("1.2"));
+  }
 }

@@ -1,5 +1,6 @@
 package org.distill4j.engine;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -8,21 +9,35 @@ import ai.djl.util.cuda.CudaUtils;
 import org.distill4j.config.ConfigException;
 
 /**
- * Differences between DJL engine lines live here; this copy is for DJL 0.25 / PyTorch 2.0.1
- * (cu118). The engine-0.36 copy has the same public signatures.
+ * Differences between the two DJL engine lines the build supports, decided at run time from the DJL
+ * on the classpath: 0.36 / PyTorch 2.7.1 (default, CPU or GPU) and 0.25 / PyTorch 2.0.1 (the {@code
+ * cu118} profile, the newest line with CUDA 11.8 natives on Maven Central). Everything here
+ * compiles against both lines' APIs, which the CI's cu118 compile check verifies.
  */
 public final class EngineCompat {
   /** PyTorch's interpolation mode index for bilinear in DJL's JNI bridge (0 is nearest). */
   private static final int BILINEAR = 2;
+
+  /** The line of the cu118 build. */
+  private static final String CU118_LINE = "0.25";
 
   /** DJL 0.25 uses its bundled cu118 natives only with a driver supporting CUDA 11.8 or newer. */
   private static final int MIN_CUDA_VERSION = 11080;
 
   private EngineCompat() {}
 
-  /** The DJL line this build was compiled against. */
+  /**
+   * The DJL line on the classpath, major.minor (e.g. {@code 0.36}). Read from DJL's own version
+   * resource, which does not start the engine.
+   */
   public static String djlLine() {
-    return "0.25";
+    return lineOf(Engine.getDjlVersion());
+  }
+
+  /** {@code 0.36.0} and {@code 0.36.0-SNAPSHOT} give {@code 0.36}. */
+  static String lineOf(String djlVersion) {
+    String[] parts = djlVersion.split("[.-]");
+    return parts.length >= 2 ? parts[0] + "." + parts[1] : djlVersion;
   }
 
   /**
@@ -56,11 +71,15 @@ public final class EngineCompat {
   }
 
   /**
-   * Fails fast when this build needs a GPU that is not there. Without a suitable GPU, DJL 0.25
-   * ignores the bundled cu118 natives and tries to download a CPU build, which fails offline with a
-   * message that does not say why; this check says why before the engine starts.
+   * Fails fast when this build needs a GPU that is not there. The 0.36 line runs on CPU or GPU, so
+   * it passes. On the 0.25 line (the cu118 build) without a suitable GPU, DJL ignores the bundled
+   * cu118 natives and tries to download a CPU build, which fails offline with a message that does
+   * not say why; this check says why before the engine starts.
    */
   public static void requireGpuIfCudaBuild() {
+    if (!CU118_LINE.equals(djlLine())) {
+      return;
+    }
     if (!CudaUtils.hasCuda()) {
       throw new ConfigException(
           "this is the cu118 build of distill4j (DJL 0.25, PyTorch 2.0.1 for CUDA 11.8) and no"
