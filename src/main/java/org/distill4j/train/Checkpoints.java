@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.models.Checksums;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.SegOptimizer;
@@ -198,7 +199,7 @@ public final class Checkpoints {
         }
       } catch (IOException | ai.djl.MalformedModelException | RuntimeException ex) {
         throw new ConfigException(
-            file + ": cannot be loaded into " + e.getKey() + " (" + ex.getMessage() + ")");
+            file + ": cannot be loaded into " + e.getKey() + " (" + ErrorWords.describe(ex) + ")");
       }
     }
   }
@@ -224,7 +225,8 @@ public final class Checkpoints {
           Double.parseDouble(p.getProperty("best_miou", "NaN")),
           Integer.parseInt(p.getProperty("best_iteration", "0")));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("cannot read checkpoint state " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read checkpoint state " + file + ": " + ErrorWords.describe(e), e);
     }
   }
 
@@ -306,9 +308,7 @@ public final class Checkpoints {
   }
 
   private static String reason(Exception e) {
-    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return ErrorWords.describe(e);
   }
 
   static void deleteRecursively(Path dir) {
