@@ -29,11 +29,13 @@ import org.distill4j.config.Suggest;
  */
 public final class Args {
   private final String command;
+  private final List<String> argv;
   private final Map<String, String> values = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
 
-  private Args(String command) {
+  private Args(String command, String[] argv) {
     this.command = command;
+    this.argv = List.of(argv);
   }
 
   /**
@@ -61,7 +63,7 @@ public final class Args {
       Set<String> switches,
       Set<String> options,
       String positionalName) {
-    Args args = new Args(command);
+    Args args = new Args(command, argv);
     boolean onlyPositional = false;
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
@@ -209,6 +211,11 @@ public final class Args {
     HelpRequested(String message) {
       super(message);
     }
+  }
+
+  /** The command and its arguments as given, for the record of a run. */
+  public String commandLine() {
+    return command + (argv.isEmpty() ? "" : " " + String.join(" ", argv));
   }
 
   public boolean has(String name) {

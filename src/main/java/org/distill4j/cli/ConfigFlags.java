@@ -13,14 +13,19 @@ final class ConfigFlags {
 
   private ConfigFlags() {}
 
-  /** Loads {@code --<flag>} with the {@code --iters/--batch_size/--learning_rate} overrides. */
+  /**
+   * Loads {@code --<flag>} with the {@code --iters/--batch_size/--learning_rate} overrides (when
+   * resuming, those the checkpoint's run used unless given again; see {@link ResumeFlags}).
+   */
   static ResolvedConfig load(Args args, String flag) {
     Path file = args.path(flag);
     ResolvedConfig config =
         ConfigLoader.load(
             file,
             Overrides.of(
-                args.optInt("iters"), args.optInt("batch_size"), args.optDouble("learning_rate")));
+                ResumeFlags.iters(args),
+                ResumeFlags.batchSize(args),
+                ResumeFlags.learningRate(args)));
     for (String warning : new SegConfig(config.root()).warnings()) {
       System.err.println("warning: " + warning);
     }

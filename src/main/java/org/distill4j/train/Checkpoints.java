@@ -47,17 +47,26 @@ public final class Checkpoints {
 
   private final Map<String, Block> extras;
 
+  private final RunProvenance provenance;
+
   public Checkpoints(Path saveDir) {
     this(saveDir, Map.of());
+  }
+
+  public Checkpoints(Path saveDir, Map<String, Block> extras) {
+    this(saveDir, extras, null);
   }
 
   /**
    * @param extras blocks saved beside the model in every checkpoint as {@code <name>.params} (a
    *     distillation's connectors)
+   * @param provenance written into every checkpoint as {@link RunProvenance#FILE_NAME}; null for
+   *     none
    */
-  public Checkpoints(Path saveDir, Map<String, Block> extras) {
+  public Checkpoints(Path saveDir, Map<String, Block> extras, RunProvenance provenance) {
     this.saveDir = saveDir;
     this.extras = new java.util.LinkedHashMap<>(extras);
+    this.provenance = provenance;
   }
 
   /** The loop state stored beside the weights. */
@@ -75,6 +84,7 @@ public final class Checkpoints {
           optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
+          writeProvenance(tmp, state.iteration());
         });
   }
 
@@ -87,6 +97,7 @@ public final class Checkpoints {
           saveExtras(tmp, extras);
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
+          writeProvenance(tmp, state.iteration());
         });
   }
 
@@ -237,6 +248,12 @@ public final class Checkpoints {
     p.setProperty("best_iteration", Integer.toString(state.bestIteration()));
     try (OutputStream out = Files.newOutputStream(file)) {
       p.store(out, "distill4j loop state");
+    }
+  }
+
+  private void writeProvenance(Path dir, int iteration) throws IOException {
+    if (provenance != null) {
+      provenance.write(dir, iteration);
     }
   }
 
