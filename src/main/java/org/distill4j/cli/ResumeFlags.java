@@ -2,6 +2,7 @@ package org.distill4j.cli;
 
 import java.nio.file.Files;
 import java.util.Optional;
+import org.distill4j.config.ConfigException;
 import org.distill4j.train.RunProvenance;
 
 /**
@@ -23,7 +24,12 @@ final class ResumeFlags {
       return Optional.empty();
     }
     var dir = args.path("resume_model");
-    return Files.isDirectory(dir) ? RunProvenance.read(dir) : Optional.empty();
+    if (!Files.isDirectory(dir)) {
+      // Checked here, before the run writes anything into save_dir.
+      throw new ConfigException(
+          "resume_model: " + dir + " is not a directory; expected a checkpoint such as iter_250");
+    }
+    return RunProvenance.read(dir);
   }
 
   static long seed(Args args) {
