@@ -102,6 +102,8 @@ class UserMessagesTest {
             c,
             "--model_path",
             garbage.toString(),
+            "--save_dir",
+            tmp.resolve("predicted").toString(),
             "--image_path",
             file.toString()
           };
@@ -114,6 +116,8 @@ class UserMessagesTest {
             c,
             "--model_path",
             garbage.toString(),
+            "--save_dir",
+            tmp.resolve("predicted").toString(),
             "--image_path",
             tmp.resolve("none.png").toString()
           };
