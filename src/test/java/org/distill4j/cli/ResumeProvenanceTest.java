@@ -102,6 +102,24 @@ class ResumeProvenanceTest {
   }
 
   @Test
+  void theCheckpointAloneIsEnoughWithoutEvenTheConfigFlag() throws IOException {
+    Path resumed = tmp.resolve("resumed_alone");
+    String[] argv = {
+      "train",
+      "--save_interval",
+      "2",
+      "--save_dir",
+      resumed.toString(),
+      "--resume_model",
+      reference.resolve("iter_2").toString()
+    };
+    assertEquals(0, Main.run(argv, System.err));
+    assertArrayEquals(
+        Files.readAllBytes(reference.resolve("iter_4").resolve("model.params")),
+        Files.readAllBytes(resumed.resolve("iter_4").resolve("model.params")));
+  }
+
+  @Test
   void aCheckpointWithoutProvenanceResumesWithAWarningAndTheDefaults() throws IOException {
     Path legacy = tmp.resolve("legacy_iter_2");
     copy(reference.resolve("iter_2"), legacy);
