@@ -33,19 +33,45 @@ final class ResumeFlags {
   }
 
   static long seed(Args args) {
-    return args.has("seed")
-        ? args.intValue("seed", 0)
-        : resumed(args).map(RunProvenance::seed).orElse(0L);
+    Optional<RunProvenance> stored = resumed(args);
+    if (!args.has("seed")) {
+      return stored.map(RunProvenance::seed).orElse(0L);
+    }
+    long given = args.intValue("seed", 0);
+    stored.ifPresent(p -> agree(args, "seed", given, p.seed()));
+    return given;
   }
 
   static Integer iters(Args args) {
+    Optional<RunProvenance> stored = resumed(args);
     Integer given = args.optInt("iters");
-    return given != null ? given : resumed(args).map(RunProvenance::iters).orElse(null);
+    if (given == null) {
+      return stored.map(RunProvenance::iters).orElse(null);
+    }
+    stored.ifPresent(p -> agree(args, "iters", given, p.iters()));
+    return given;
   }
 
   static Integer batchSize(Args args) {
+    Optional<RunProvenance> stored = resumed(args);
     Integer given = args.optInt("batch_size");
-    return given != null ? given : resumed(args).map(RunProvenance::batchSize).orElse(null);
+    if (given == null) {
+      return stored.map(RunProvenance::batchSize).orElse(null);
+    }
+    stored.ifPresent(p -> agree(args, "batch_size", given, p.batchSize()));
+    return given;
+  }
+
+  /** A flag given again on resume must say what the checkpoint says; checked before any write. */
+  private static void agree(Args args, String flag, long given, long stored) {
+    if (given != stored) {
+      throw new ConfigException(
+          RunProvenance.contradiction(
+              "--" + flag,
+              given,
+              stored,
+              args.path("resume_model").resolve(RunProvenance.FILE_NAME)));
+    }
   }
 
   static Double learningRate(Args args) {

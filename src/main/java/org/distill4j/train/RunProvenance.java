@@ -218,19 +218,26 @@ public final class RunProvenance {
 
   private static void same(String what, Object now, Object then, Path file) {
     if (!now.equals(then)) {
-      throw new ConfigException(
-          what
-              + " "
-              + now
-              + " contradicts the checkpoint's "
-              + what.split(" ")[0].replace("--", "")
-              + " "
-              + then
-              + " ("
-              + file
-              + "); leave it out to resume with the checkpoint's value, or start a new run without"
-              + " --resume_model");
+      throw new ConfigException(contradiction(what, now, then, file));
     }
+  }
+
+  /**
+   * The message for a setting that contradicts a checkpoint's provenance {@code file}, for example
+   * {@code --seed 3 contradicts the checkpoint's seed 7 (out/iter_4/provenance.json); ...}.
+   */
+  public static String contradiction(String what, Object now, Object then, Path file) {
+    return what
+        + " "
+        + now
+        + " contradicts the checkpoint's "
+        + what.split(" ")[0].replace("--", "")
+        + " "
+        + then
+        + " ("
+        + file
+        + "); leave it out to resume with the checkpoint's value, or start a new run without"
+        + " --resume_model";
   }
 
   /** A short block for a console: seed, iteration, config, code version and date. */
