@@ -33,6 +33,15 @@ public final class ErrorWords {
    * first line of the message, else a generic phrase; never a class name.
    */
   public static String describe(Throwable e) {
+    // "cannot read history file h.csv" around an I/O cause: keep the context, add the cause.
+    String own = firstLine(e.getMessage());
+    if (!(e instanceof IOException)
+        && e.getCause() instanceof IOException cause
+        && own != null
+        && !own.isBlank()
+        && !CLASS_NAME.matcher(own).find()) {
+      return own + ": " + describe(cause);
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof IOException io && !(t.getCause() instanceof IOException)) {
         return io(io);

@@ -201,6 +201,11 @@ class UserMessagesTest {
         "a.txt: no such file or directory",
         ErrorWords.describe(
             new java.io.FileNotFoundException("a.txt (No such file or directory)")));
+    assertEquals(
+        "cannot read history file h.csv: no such file or directory: h.csv",
+        ErrorWords.describe(
+            new UncheckedIOException(
+                "cannot read history file h.csv", new NoSuchFileException("h.csv"))));
     String internal = ErrorWords.describe(new NullPointerException());
     assertTrue(internal.contains("--debug"), internal);
     assertFalse(
