@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class ErrorWords {
   /** A Java class name in a message ({@code NoSuchFileException}, {@code java.lang...}). */
-  static final Pattern CLASS_NAME =
+  public static final Pattern CLASS_NAME =
       Pattern.compile("[A-Z][a-zA-Z]+(Exception|Error)\\b|\\bjava\\.|\\bjavax\\.");
 
   private ErrorWords() {}
