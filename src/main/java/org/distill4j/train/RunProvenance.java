@@ -25,7 +25,9 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a run's result depends on, stored as {@code provenance.json} in every checkpoint directory
@@ -203,8 +205,10 @@ public final class RunProvenance {
     Path stored = dir.resolve(Checkpoints.CONFIG_FILE);
     String where = "";
     try {
-      Object then = new Yaml().load(Files.readString(stored, StandardCharsets.UTF_8));
-      where = ConfigDiff.first("", new Yaml().load(nowYaml), then);
+      // Plain maps, lists and scalars only: a checkpoint may come from anywhere.
+      Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+      Object then = yaml.load(Files.readString(stored, StandardCharsets.UTF_8));
+      where = ConfigDiff.first("", yaml.load(nowYaml), then);
     } catch (IOException | RuntimeException e) {
       // Without the stored config the message still says that the configs differ.
     }
