@@ -94,18 +94,7 @@ public final class Args {
         name = name.substring(0, eq);
       }
       if (switches.contains(name)) {
-        if (value != null) {
-          throw new ConfigException(
-              command
-                  + ": --"
-                  + name
-                  + " is a switch and takes no value (got '"
-                  + value
-                  + "'): give --"
-                  + name
-                  + " to turn it on, leave it out to keep it off");
-        }
-        args.values.put(name, "true");
+        args.putSwitch(name, value);
       } else if (options.contains(name)) {
         if (value == null) {
           value = args.nextValue(name, argv, ++i);
@@ -124,6 +113,22 @@ public final class Args {
       }
     }
     return args;
+  }
+
+  /** A switch is on when given; {@code --name=value} is refused, as argparse refuses it. */
+  private void putSwitch(String name, String value) {
+    if (value != null) {
+      throw new ConfigException(
+          command
+              + ": --"
+              + name
+              + " is a switch and takes no value (got '"
+              + value
+              + "'): give --"
+              + name
+              + " to turn it on, leave it out to keep it off");
+    }
+    values.put(name, "true");
   }
 
   /** The value of {@code --name} at {@code argv[i]}: present, and not itself a flag. */
