@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.distill4j.bench.BenchReport;
 import org.distill4j.bench.Benchmark;
+import org.distill4j.config.ErrorWords;
 
 /** {@code bench}: step times, evaluation and loader speed, memory, for a teacher and a student. */
 final class BenchCommand implements Main.Command {
@@ -71,7 +72,7 @@ final class BenchCommand implements Main.Command {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      System.err.println("warning: could not remove " + dir + ": " + e.getMessage());
+      System.err.println("warning: could not remove " + dir + ": " + ErrorWords.io(e));
     }
   }
 }

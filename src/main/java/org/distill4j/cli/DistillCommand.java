@@ -55,7 +55,7 @@ final class DistillCommand implements Main.Command {
                 : Map.of());
     ResolvedConfig studentConfig = ConfigFlags.load(args, "student_config");
     TrainingOptions.Builder options = TrainCommand.options(args);
-    long seed = args.intValue("seed", 0);
+    long seed = ResumeFlags.seed(args);
     try (DistillSetup setup =
         DistillSetup.fromConfigs(
             teacherConfig, studentConfig, null, seed, TrainCommand.devices(args, studentConfig))) {

@@ -2,6 +2,7 @@ package org.distill4j.cli;
 
 import ai.djl.engine.Engine;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.engine.EngineCompat;
 
 /**
@@ -31,8 +32,6 @@ final class EngineCheck {
   }
 
   private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return ErrorWords.describe(e);
   }
 }

@@ -2,6 +2,8 @@ package org.distill4j.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ResolvedConfig;
@@ -11,6 +13,7 @@ import org.distill4j.data.SegDataset;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.eval.SegMetrics;
 import org.distill4j.models.SegmentationModel;
+import org.distill4j.train.RunProvenance;
 
 /** {@code eval}: whole-image evaluation of saved weights on the config's validation set. */
 final class EvalCommand implements Main.Command {
@@ -39,11 +42,27 @@ final class EvalCommand implements Main.Command {
             "val");
     try (NDManager manager = NDManager.newBaseManager(device)) {
       SegmentationModel model = ModelLoading.build(seg, args.path("model_path"), manager);
+      System.out.println(provenance(args.path("model_path")));
       long t0 = System.nanoTime();
       SegMetrics metrics = SegEvaluator.evaluate(model, val);
       System.out.println(metrics.format(val.size()));
       System.out.printf("[EVAL] %d images in %.1f s%n", val.size(), (System.nanoTime() - t0) / 1e9);
     }
     return Main.OK;
+  }
+
+  /** The provenance block of the weights at {@code weights} (a checkpoint or a file in one). */
+  static String provenance(Path weights) {
+    Path dir = Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent();
+    try {
+      return RunProvenance.read(dir)
+          .map(RunProvenance::summary)
+          .orElse(
+              "[PROVENANCE] none stored with "
+                  + weights
+                  + " (weights from an older distill4j or from elsewhere)");
+    } catch (ConfigException e) {
+      return "[PROVENANCE] unreadable: " + e.getMessage();
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
 
 /**
@@ -68,7 +69,9 @@ public final class Main {
       return USAGE;
     }
     try {
-      if (!ENGINE_FREE.contains(rest[0]) && !Arrays.asList(rest).contains("--help")) {
+      if (!ENGINE_FREE.contains(rest[0])
+          && !Arrays.asList(rest).contains("--help")
+          && !Arrays.asList(rest).contains("-h")) {
         EngineCheck.ensureReady();
       }
       return command.run(Arrays.copyOfRange(rest, 1, rest.length));
@@ -82,8 +85,9 @@ public final class Main {
         e.printStackTrace(err);
       }
       return USAGE;
-    } catch (Exception e) {
-      err.println("error: " + rest[0] + " failed: " + e);
+    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+      // Not a user-input error, but still words: the class name and trace only with --debug.
+      err.println("error: " + rest[0] + " failed: " + ErrorWords.describe(e));
       if (debug) {
         e.printStackTrace(err);
       } else {

@@ -47,7 +47,8 @@ final class NotebookCommand implements Main.Command {
             "notebook",
             argv,
             Set.of("quiet"),
-            Set.of("scale", "out", "runs", "data", "cell_timeout"));
+            Set.of("scale", "out", "runs", "data", "cell_timeout"),
+            "FILE.ipynb");
     List<Path> files = notebookFiles(args.positional());
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
     Path outDir = args.optPath("out");

@@ -46,7 +46,7 @@ final class TrainCommand implements Main.Command {
     Args args = Args.parse("train", argv, SWITCHES, OPTIONS);
     ResolvedConfig config = ConfigFlags.load(args, "config");
     TrainingOptions.Builder options = options(args);
-    long seed = args.intValue("seed", 0);
+    long seed = ResumeFlags.seed(args);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed, devices(args, config))) {
       TrainingResult result =
           train(
@@ -62,11 +62,20 @@ final class TrainCommand implements Main.Command {
 
   /** Loop options from the flags every training command shares. */
   static TrainingOptions.Builder options(Args args) {
-    return TrainingOptions.builder()
+    TrainingOptions.Builder options =
+        TrainingOptions.builder().optRunNote("command_line", args.commandLine());
+    if (args.has("learning_rate")) {
+      options.optRunNote(ResumeFlags.LEARNING_RATE_NOTE, args.require("learning_rate"));
+    }
+    String config = args.get("config", args.get("student_config", null));
+    if (config != null) {
+      options.optRunNote("config", config);
+    }
+    return options
         .optDoEval(args.flag("do_eval"))
         .optSaveInterval(args.intValue("save_interval", 1000))
         .optNumWorkers(args.intValue("num_workers", 0))
-        .optSeed(args.intValue("seed", 0))
+        .optSeed(ResumeFlags.seed(args))
         .optSaveDir(Paths.get(args.get("save_dir", "output")))
         .optLogIters(args.intValue("log_iters", 10))
         .optKeepCheckpointMax(args.intValue("keep_checkpoint_max", 5))

@@ -86,9 +86,7 @@ public final class ResolvedConfig {
           "save_dir "
               + saveDir
               + " cannot be written ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
+              + ErrorWords.io(e)
               + "); pick a writable directory with --save_dir",
           e);
     } finally {

@@ -48,7 +48,7 @@ final class YamlIo {
     } catch (YAMLException e) {
       throw new ConfigException(file + ": " + oneLine(e.getMessage()), e);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + oneLine(String.valueOf(e)), e);
+      throw new ConfigException(file + ": cannot read: " + ErrorWords.io(e), e);
     }
   }
 

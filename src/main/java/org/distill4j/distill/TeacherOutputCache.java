@@ -32,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.data.Compose;
 import org.distill4j.data.Sample;
 import org.distill4j.data.SegDataset;
@@ -172,7 +173,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
           log.accept(PREFIX + "using " + dir + " (" + cache.size() + " inputs)");
           return cache;
         } catch (IOException | RuntimeException e) {
-          log.accept(PREFIX + dir + " is damaged (" + e.getMessage() + "); rebuilding");
+          log.accept(PREFIX + dir + " is damaged (" + ErrorWords.describe(e) + "); rebuilding");
         }
       } else if (manifest != null) {
         log.accept(
@@ -182,7 +183,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
       return new TeacherOutputCache(dir, teacher, manifest, verifyBatches, log);
     } catch (IOException e) {
       throw new ConfigException(
-          "teacher cache " + dir + ": " + e.getMessage() + "; pick a writable directory", e);
+          "teacher cache " + dir + ": " + ErrorWords.io(e) + "; pick a writable directory", e);
     }
   }
 
@@ -542,7 +543,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "teacher cache " + dir + ": cannot read " + t.name() + ": " + e.getMessage(), e);
+          "teacher cache " + dir + ": cannot read " + t.name() + ": " + ErrorWords.io(e), e);
     }
     return out;
   }

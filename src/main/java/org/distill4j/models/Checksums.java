@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 
 /**
  * The SHA-256 manifest of a checkpoint directory, {@code checksums.sha256}, in the format of
@@ -86,7 +87,7 @@ public final class Checksums {
     try {
       actual = sha256(file);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")", e);
+      throw new ConfigException(file + ": cannot be read (" + ErrorWords.io(e) + ")", e);
     }
     if (!expected.equals(actual)) {
       throw new ConfigException(
@@ -106,7 +107,7 @@ public final class Checksums {
     try {
       lines = Files.readAllLines(manifest);
     } catch (IOException e) {
-      throw new ConfigException(manifest + ": cannot be read (" + e.getMessage() + ")", e);
+      throw new ConfigException(manifest + ": cannot be read (" + ErrorWords.io(e) + ")", e);
     }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

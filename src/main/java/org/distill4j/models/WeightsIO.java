@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 
 /**
  * Our weights file: a short header (magic, format version, kind "model" or "backbone", the
@@ -66,7 +67,7 @@ final class WeightsIO {
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new ConfigException("cannot write weights to " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("cannot write weights to " + file + ": " + ErrorWords.io(e), e);
     }
     return file;
   }
@@ -92,7 +93,7 @@ final class WeightsIO {
               .sorted()
               .collect(Collectors.toList());
     } catch (IOException e) {
-      throw new ConfigException(what + ": cannot list " + fileOrDir + ": " + e.getMessage(), e);
+      throw new ConfigException(what + ": cannot list " + fileOrDir + ": " + ErrorWords.io(e), e);
     }
     if (found.size() != 1) {
       throw new ConfigException(
@@ -127,7 +128,8 @@ final class WeightsIO {
         throw (ConfigException) e;
       }
       throw new ConfigException(
-          file + ": cannot load " + kind + " weights for " + arch + ": " + e.getMessage(), e);
+          file + ": cannot load " + kind + " weights for " + arch + ": " + ErrorWords.describe(e),
+          e);
     }
   }
 

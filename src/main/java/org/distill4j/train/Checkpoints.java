@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.models.Checksums;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.SegOptimizer;
@@ -46,17 +47,26 @@ public final class Checkpoints {
 
   private final Map<String, Block> extras;
 
+  private final RunProvenance provenance;
+
   public Checkpoints(Path saveDir) {
     this(saveDir, Map.of());
+  }
+
+  public Checkpoints(Path saveDir, Map<String, Block> extras) {
+    this(saveDir, extras, null);
   }
 
   /**
    * @param extras blocks saved beside the model in every checkpoint as {@code <name>.params} (a
    *     distillation's connectors)
+   * @param provenance written into every checkpoint as {@link RunProvenance#FILE_NAME}; null for
+   *     none
    */
-  public Checkpoints(Path saveDir, Map<String, Block> extras) {
+  public Checkpoints(Path saveDir, Map<String, Block> extras, RunProvenance provenance) {
     this.saveDir = saveDir;
     this.extras = new java.util.LinkedHashMap<>(extras);
+    this.provenance = provenance;
   }
 
   /** The loop state stored beside the weights. */
@@ -74,6 +84,7 @@ public final class Checkpoints {
           optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
+          writeProvenance(tmp, state.iteration());
         });
   }
 
@@ -86,6 +97,7 @@ public final class Checkpoints {
           saveExtras(tmp, extras);
           writeState(tmp.resolve(STATE_FILE), state);
           writeConfig(tmp, configYaml);
+          writeProvenance(tmp, state.iteration());
         });
   }
 
@@ -198,7 +210,7 @@ public final class Checkpoints {
         }
       } catch (IOException | ai.djl.MalformedModelException | RuntimeException ex) {
         throw new ConfigException(
-            file + ": cannot be loaded into " + e.getKey() + " (" + ex.getMessage() + ")");
+            file + ": cannot be loaded into " + e.getKey() + " (" + ErrorWords.describe(ex) + ")");
       }
     }
   }
@@ -224,7 +236,8 @@ public final class Checkpoints {
           Double.parseDouble(p.getProperty("best_miou", "NaN")),
           Integer.parseInt(p.getProperty("best_iteration", "0")));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("cannot read checkpoint state " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read checkpoint state " + file + ": " + ErrorWords.describe(e), e);
     }
   }
 
@@ -235,6 +248,12 @@ public final class Checkpoints {
     p.setProperty("best_iteration", Integer.toString(state.bestIteration()));
     try (OutputStream out = Files.newOutputStream(file)) {
       p.store(out, "distill4j loop state");
+    }
+  }
+
+  private void writeProvenance(Path dir, int iteration) throws IOException {
+    if (provenance != null) {
+      provenance.write(dir, iteration);
     }
   }
 
@@ -306,9 +325,7 @@ public final class Checkpoints {
   }
 
   private static String reason(Exception e) {
-    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return ErrorWords.describe(e);
   }
 
   static void deleteRecursively(Path dir) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.eval.SegMetrics;
 
 /**
@@ -165,9 +166,7 @@ public final class History implements TrainingListener {
           "cannot write "
               + file
               + " ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
+              + ErrorWords.io(e)
               + "); the run stopped and the checkpoints written before are intact: free space or"
               + " fix the directory, then continue with --resume_model <newest iter_N>",
           e);

@@ -91,13 +91,15 @@ public final class SegTrainer {
   public TrainingResult train() {
     long started = System.nanoTime();
     Map<String, Block> extras = objective.trainableBlocks();
+    RunProvenance provenance = RunProvenance.of(options, devices(), configYaml, options.runNotes());
     Checkpoints checkpoints =
-        options.saveDir() == null ? null : new Checkpoints(options.saveDir(), extras);
+        options.saveDir() == null ? null : new Checkpoints(options.saveDir(), extras, provenance);
     Checkpoints.LoopState state = new Checkpoints.LoopState(0, Double.NaN, 0);
     // Optimizer state is saved and restored by parameter name, not by per-process parameter id.
     optimizer.nameParameters(model.block());
     extras.forEach((name, block) -> optimizer.nameParameters(name + "/", block));
     if (options.resumeModel() != null) {
+      RunProvenance.checkBeforeResume(provenance, configYaml, options.resumeModel());
       state = Checkpoints.resume(model, extras, optimizer, options.resumeModel());
     }
     int start = state.iteration();

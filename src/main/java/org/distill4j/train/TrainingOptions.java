@@ -2,6 +2,8 @@ package org.distill4j.train;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.distill4j.config.ConfigException;
 
 /**
@@ -22,6 +24,7 @@ public final class TrainingOptions {
   private final int numWorkers;
   private final boolean useVdl;
   private final boolean skipNonFinite;
+  private final Map<String, String> runNotes;
 
   private TrainingOptions(Builder b) {
     this.iters = b.iters;
@@ -36,6 +39,7 @@ public final class TrainingOptions {
     this.numWorkers = b.numWorkers;
     this.useVdl = b.useVdl;
     this.skipNonFinite = b.skipNonFinite;
+    this.runNotes = Map.copyOf(b.runNotes);
   }
 
   public static Builder builder() {
@@ -57,6 +61,7 @@ public final class TrainingOptions {
     b.numWorkers = numWorkers;
     b.useVdl = useVdl;
     b.skipNonFinite = skipNonFinite;
+    b.runNotes.putAll(runNotes);
     return b;
   }
 
@@ -119,6 +124,13 @@ public final class TrainingOptions {
   }
 
   /**
+   * Notes for the run's provenance (the command line, the config file); see {@link RunProvenance}.
+   */
+  public Map<String, String> runNotes() {
+    return runNotes;
+  }
+
+  /**
    * True when iteration {@code iter} (1-based) evaluates and saves: every save_interval and last.
    */
   public boolean isSaveIteration(int iter) {
@@ -139,6 +151,7 @@ public final class TrainingOptions {
     private int numWorkers;
     private boolean useVdl;
     private boolean skipNonFinite;
+    private final Map<String, String> runNotes = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -203,6 +216,15 @@ public final class TrainingOptions {
      */
     public Builder optSkipNonFinite(boolean skipNonFinite) {
       this.skipNonFinite = skipNonFinite;
+      return this;
+    }
+
+    /**
+     * Adds a note to the provenance stored in every checkpoint ({@link RunProvenance}), such as the
+     * command line or the config file the run was started from.
+     */
+    public Builder optRunNote(String key, String value) {
+      this.runNotes.put(key, value);
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.distill4j.models.Checksums;
 import org.distill4j.train.Checkpoints;
+import org.distill4j.train.RunProvenance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,14 +155,16 @@ class KillAndResumeTest {
     assertEquals(0, child(run, killed, newest).waitFor(), () -> log(killed));
 
     String where = name + ", killed " + delayMs + " ms after iter_2, resumed from " + newest;
-    // Weights, optimizer state, connectors and config; the loop-state file carries a timestamp
-    // (and so does the manifest's line for it), so it is compared by value.
+    // Weights, optimizer state, connectors and config; the loop-state and provenance files carry a
+    // timestamp (and so do the manifest's lines for them), so they are compared by value.
     Path last = reference.resolve("iter_" + ITERS);
     List<String> compared = new ArrayList<>();
     try (var files = Files.list(last)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String fileName = file.getFileName().toString();
-        if (fileName.equals(Checkpoints.STATE_FILE) || fileName.equals(Checksums.MANIFEST)) {
+        if (fileName.equals(Checkpoints.STATE_FILE)
+            || fileName.equals(Checksums.MANIFEST)
+            || fileName.equals(RunProvenance.FILE_NAME)) {
           continue;
         }
         compared.add(fileName);
@@ -176,6 +179,12 @@ class KillAndResumeTest {
         Checkpoints.readState(last.resolve(Checkpoints.STATE_FILE)),
         Checkpoints.readState(killed.resolve("iter_" + ITERS).resolve(Checkpoints.STATE_FILE)),
         where + ": loop state");
+    RunProvenance before = RunProvenance.read(last).orElseThrow();
+    RunProvenance after = RunProvenance.read(killed.resolve("iter_" + ITERS)).orElseThrow();
+    assertEquals(
+        List.of(before.seed(), before.iters(), before.batchSize(), before.configSha256()),
+        List.of(after.seed(), after.iters(), after.batchSize(), after.configSha256()),
+        where + ": provenance");
     assertArrayEquals(
         Files.readAllBytes(reference.resolve("best_model").resolve("model.params")),
         Files.readAllBytes(killed.resolve("best_model").resolve("model.params")),

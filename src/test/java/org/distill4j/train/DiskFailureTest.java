@@ -133,7 +133,7 @@ class DiskFailureTest {
                       Files.writeString(tmp.resolve("a.bin"), "half of the new");
                       throw new IOException("No space left on device");
                     }));
-    assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    assertTrue(e.getMessage().contains("disk full (no space left on device)"), e.getMessage());
     assertEquals("old", Files.readString(target.resolve("a.bin")));
     assertArrayEquals(manifest, Files.readAllBytes(target.resolve(Checksums.MANIFEST)));
     Checksums.verifyAll(target);

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
+import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
 import org.distill4j.train.optim.SegOptimizer.ParamState;
 
@@ -126,7 +127,8 @@ final class OptimizerState implements AutoCloseable {
       list = NDList.decode(manager, in);
     } catch (IOException | RuntimeException e) {
       close();
-      throw new ConfigException(file + ": cannot read optimizer state (" + e.getMessage() + ")", e);
+      throw new ConfigException(
+          file + ": cannot read optimizer state (" + ErrorWords.describe(e) + ")", e);
     }
     try {
       int stepCount = readHeader(list);
