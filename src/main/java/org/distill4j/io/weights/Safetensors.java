@@ -7,7 +7,7 @@ import java.util.Map;
 public final class Safetensors {
   private Safetensors() {}
 
-  /** Every tensor of {@code file} by name, in header order. */
+  /** Every tensor of {@code file} by name. */
   public static Map<String, HostArray> read(Path file) {
     throw new UnsupportedOperationException("not implemented yet");
   }
