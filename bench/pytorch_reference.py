@@ -2,7 +2,9 @@
 """The peer measurement for `bin/distill4j bench`: the same DeepLabV3P-ResNet_vd models and the same
 steps, in plain PyTorch, timed the same way (median and 10th/90th percentile after warm-up).
 
-Written for the PyTorch that Debian ships (python3-torch). The models must have exactly the
+Written for the PyTorch that Debian ships (python3-torch). Module paths are PaddleSeg's sublayer
+names, so `paddle_state_dict` gives the keys of PaddleSeg's own `.pdparams` files, and
+`--export_pdparams FILE` writes one (with an input and its logits) for distill4j's loading test. The models must have exactly the
 parameter count distill4j reports for them (`bin/distill4j check --config ...`); the script
 asserts it. Prints JSON shaped like `bin/distill4j bench --json`.
 
@@ -22,134 +24,220 @@ EXPECTED_PARAMETERS = {"ResNet18_vd": 12_361_138, "ResNet50_vd": 26_719_026}
 
 
 class ConvBN(nn.Module):
-    """Backbone unit: optional 2x2 average pool (vd shortcut), conv without bias, BN, optional ReLU."""
+    """ResNet_vd's ConvBNLayer: optional 2x2 average pool (vd shortcut), conv without bias, BN,
+    optional ReLU. Attribute names are PaddleSeg's (`_pool2d_avg`, `_conv`, `_batch_norm`)."""
 
     def __init__(self, cin, cout, k, stride=1, dilation=1, relu=True, avg_pool=False):
         super().__init__()
-        self.pool = nn.AvgPool2d(2, 2, ceil_mode=True, count_include_pad=False) if avg_pool else None
+        self.avg_pool = avg_pool
+        self._pool2d_avg = nn.AvgPool2d(2, 2, ceil_mode=True, count_include_pad=False)
         pad = (k - 1) // 2 if dilation == 1 else dilation
-        self.conv = nn.Conv2d(cin, cout, k, stride, pad, dilation=dilation, bias=False)
-        self.bn = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
+        self._conv = nn.Conv2d(cin, cout, k, stride, pad, dilation=dilation, bias=False)
+        self._batch_norm = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
         self.relu = relu
 
     def forward(self, x):
-        if self.pool is not None:
-            x = self.pool(x)
-        x = self.bn(self.conv(x))
+        if self.avg_pool:
+            x = self._pool2d_avg(x)
+        x = self._batch_norm(self._conv(x))
         return F.relu(x) if self.relu else x
 
 
 class Basic(nn.Module):
+    """PaddleSeg's BasicBlock: conv0, conv1 and, in a stage's first block, the projection `short`."""
     expansion = 1
 
-    def __init__(self, cin, width, stride, dilation, first_of_net):
+    def __init__(self, cin, width, stride, dilation, project, first_of_net):
         super().__init__()
-        self.a = ConvBN(cin, width, 3, stride, dilation)
-        self.b = ConvBN(width, width, 3, 1, dilation, relu=False)
-        self.short = ConvBN(cin, width, 1, avg_pool=(not first_of_net and stride != 1), relu=False)
+        self.conv0 = ConvBN(cin, width, 3, stride, dilation)
+        self.conv1 = ConvBN(width, width, 3, 1, dilation, relu=False)
+        if project:
+            self.short = ConvBN(cin, width, 1, avg_pool=(not first_of_net and stride != 1), relu=False)
 
-    def forward(self, x, project):
-        s = self.short(x) if project else x
-        return F.relu(self.b(self.a(x)) + s)
+    def forward(self, x):
+        s = self.short(x) if hasattr(self, "short") else x
+        return F.relu(self.conv1(self.conv0(x)) + s)
 
 
 class Bottleneck(nn.Module):
+    """PaddleSeg's BottleneckBlock: conv0 (1x1), conv1 (3x3, stride and dilation), conv2 (1x1)."""
     expansion = 4
 
-    def __init__(self, cin, width, stride, dilation, first_of_net):
+    def __init__(self, cin, width, stride, dilation, project, first_of_net):
         super().__init__()
-        self.a = ConvBN(cin, width, 1)
-        self.b = ConvBN(width, width, 3, stride, dilation)
-        self.c = ConvBN(width, width * 4, 1, relu=False)
-        self.short = ConvBN(cin, width * 4, 1, avg_pool=(not first_of_net and stride != 1), relu=False)
-
-    def forward(self, x, project):
-        s = self.short(x) if project else x
-        return F.relu(self.c(self.b(self.a(x))) + s)
-
-
-class Block(nn.Module):
-    """A residual block; only the first block of a stage has (and uses) a projection shortcut."""
-
-    def __init__(self, kind, cin, width, stride, dilation, first_of_stage, first_of_net):
-        super().__init__()
-        self.inner = kind(cin, width, stride, dilation, first_of_net)
-        self.project = first_of_stage
-        if not first_of_stage:
-            del self.inner.short
+        self.conv0 = ConvBN(cin, width, 1)
+        self.conv1 = ConvBN(width, width, 3, stride, dilation)
+        self.conv2 = ConvBN(width, width * 4, 1, relu=False)
+        if project:
+            self.short = ConvBN(cin, width * 4, 1, avg_pool=(not first_of_net and stride != 1), relu=False)
 
     def forward(self, x):
-        return self.inner(x, self.project)
+        s = self.short(x) if hasattr(self, "short") else x
+        return F.relu(self.conv2(self.conv1(self.conv0(x))) + s)
 
 
 class ResNetVd(nn.Module):
+    """Stem conv1_1..conv1_3, then blocks registered as bb_<stage>_<block>, as PaddleSeg names them."""
+
+    DEPTHS = {18: (Basic, [2, 2, 2, 2]), 34: (Basic, [3, 4, 6, 3]),
+              50: (Bottleneck, [3, 4, 6, 3]), 101: (Bottleneck, [3, 4, 23, 3])}
+
     def __init__(self, depth, output_stride, multi_grid=(1, 2, 4)):
         super().__init__()
-        kind, depths = {18: (Basic, [2, 2, 2, 2]), 50: (Bottleneck, [3, 4, 6, 3])}[depth]
-        self.stem = nn.Sequential(ConvBN(3, 32, 3, 2), ConvBN(32, 32, 3), ConvBN(32, 64, 3))
+        kind, depths = self.DEPTHS[depth]
+        self.conv1_1 = ConvBN(3, 32, 3, 2)
+        self.conv1_2 = ConvBN(32, 32, 3)
+        self.conv1_3 = ConvBN(32, 64, 3)
         dil = {8: [1, 1, 2, 4], 16: [1, 1, 1, 2]}[output_stride]
-        self.stages = nn.ModuleList()
+        self.stages = []
         cin = 64
         for s, n in enumerate(depths):
             width = 64 * 2 ** s
-            blocks = []
+            names = []
             for i in range(n):
                 d = dil[s] * (multi_grid[i] if s == 3 else 1)
                 stride = 2 if (i == 0 and s != 0 and dil[s] == 1) else 1
-                blocks.append(Block(kind, cin, width, stride, d, i == 0, s == 0 and i == 0))
+                name = f"bb_{s}_{i}"
+                self.add_module(name, kind(cin, width, stride, d, i == 0, s == 0 and i == 0))
+                names.append(name)
                 cin = width * kind.expansion
-            self.stages.append(nn.Sequential(*blocks))
+            self.stages.append(names)
         self.channels = [64 * 2 ** s * kind.expansion for s in range(4)]
 
     def forward(self, x):
-        x = F.max_pool2d(self.stem(x), 3, 2, 1)
+        x = F.max_pool2d(self.conv1_3(self.conv1_2(self.conv1_1(x))), 3, 2, 1)
         feats = []
-        for stage in self.stages:
-            x = stage(x)
+        for names in self.stages:
+            for name in names:
+                x = getattr(self, name)(x)
             feats.append(x)
         return feats
 
 
-def conv_bn_relu(cin, cout, k=1, bias=True):
-    return nn.Sequential(nn.Conv2d(cin, cout, k, padding=k // 2, bias=bias), nn.BatchNorm2d(cout), nn.ReLU())
+class ConvBNReLU(nn.Module):
+    """PaddleSeg's layers.ConvBNReLU / ConvBN (`_conv` with a bias by default, `_batch_norm`)."""
+
+    def __init__(self, cin, cout, k=1, dilation=1, groups=1, bias=True, relu=True):
+        super().__init__()
+        pad = dilation if k == 3 else 0
+        self._conv = nn.Conv2d(cin, cout, k, padding=pad, dilation=dilation, groups=groups, bias=bias)
+        self._batch_norm = nn.BatchNorm2d(cout)
+        self.relu = relu
+
+    def forward(self, x):
+        x = self._batch_norm(self._conv(x))
+        return F.relu(x) if self.relu else x
 
 
 class SeparableConvBNReLU(nn.Module):
+    """Depthwise 3x3 ConvBN, then pointwise ConvBNReLU, spelled `piontwise_conv` as in PaddleSeg."""
+
     def __init__(self, cin, cout, dilation=1):
         super().__init__()
-        self.depthwise = nn.Sequential(
-            nn.Conv2d(cin, cin, 3, padding=dilation, dilation=dilation, groups=cin), nn.BatchNorm2d(cin))
-        self.pointwise = conv_bn_relu(cin, cout)
+        self.depthwise_conv = ConvBNReLU(cin, cin, 3, dilation, groups=cin, relu=False)
+        self.piontwise_conv = ConvBNReLU(cin, cout)
 
     def forward(self, x):
-        return self.pointwise(self.depthwise(x))
+        return self.piontwise_conv(self.depthwise_conv(x))
+
+
+class ASPP(nn.Module):
+    def __init__(self, ratios, cin, cout=256):
+        super().__init__()
+        self.aspp_blocks = nn.ModuleList(
+            [ConvBNReLU(cin, cout) if r == 1 else SeparableConvBNReLU(cin, cout, r) for r in ratios])
+        self.global_avg_pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), ConvBNReLU(cin, cout, bias=False))
+        self.conv_bn_relu = ConvBNReLU(cout * (len(ratios) + 1), cout)
+        self.dropout = nn.Dropout(0.1)
+
+    def forward(self, x):
+        branches = [b(x) for b in self.aspp_blocks]
+        pooled = self.global_avg_pool(x)
+        branches.append(F.interpolate(pooled, x.shape[2:], mode="bilinear", align_corners=False))
+        return self.dropout(self.conv_bn_relu(torch.cat(branches, 1)))
+
+
+class Decoder(nn.Module):
+    def __init__(self, num_classes, low_channels):
+        super().__init__()
+        self.conv_bn_relu1 = ConvBNReLU(low_channels, 48)
+        self.conv_bn_relu2 = SeparableConvBNReLU(304, 256)
+        self.conv_bn_relu3 = SeparableConvBNReLU(256, 256)
+        self.conv = nn.Conv2d(256, num_classes, 1)
+
+    def forward(self, x, low):
+        x = F.interpolate(x, low.shape[2:], mode="bilinear", align_corners=False)
+        x = torch.cat([x, self.conv_bn_relu1(low)], 1)
+        return self.conv(self.conv_bn_relu3(self.conv_bn_relu2(x)))
+
+
+class Head(nn.Module):
+    def __init__(self, num_classes, channels, ratios):
+        super().__init__()
+        self.aspp = ASPP(ratios, channels[3])
+        self.decoder = Decoder(num_classes, channels[0])
+
+    def forward(self, feats):
+        return self.decoder(self.aspp(feats[3]), feats[0])
 
 
 class DeepLabV3P(nn.Module):
-    def __init__(self, depth, output_stride, num_classes=2, ratios=(1, 12, 24, 36)):
+    """DeepLabV3P with backbone_indices [0, 3]; module paths equal PaddleSeg's sublayer names."""
+
+    def __init__(self, depth, output_stride, num_classes=2, ratios=(1, 12, 24, 36), multi_grid=(1, 2, 4)):
         super().__init__()
-        self.backbone = ResNetVd(depth, output_stride)
-        high, low = self.backbone.channels[3], self.backbone.channels[0]
-        self.aspp = nn.ModuleList(
-            [conv_bn_relu(high, 256) if r == 1 else SeparableConvBNReLU(high, 256, r) for r in ratios])
-        self.image_pool = conv_bn_relu(high, 256, bias=False)
-        self.aspp_out = conv_bn_relu(256 * (len(ratios) + 1), 256)
-        self.dropout = nn.Dropout(0.1)
-        self.low = conv_bn_relu(low, 48)
-        self.dec1 = SeparableConvBNReLU(304, 256)
-        self.dec2 = SeparableConvBNReLU(256, 256)
-        self.classifier = nn.Conv2d(256, num_classes, 1)
+        self.backbone = ResNetVd(depth, output_stride, multi_grid)
+        self.head = Head(num_classes, self.backbone.channels, ratios)
 
     def forward(self, x):
-        feats = self.backbone(x)
-        high = feats[3]
-        pooled = self.image_pool(F.adaptive_avg_pool2d(high, 1))
-        branches = [b(high) for b in self.aspp]
-        branches.append(F.interpolate(pooled, high.shape[2:], mode="bilinear", align_corners=False))
-        y = self.dropout(self.aspp_out(torch.cat(branches, 1)))
-        y = F.interpolate(y, feats[0].shape[2:], mode="bilinear", align_corners=False)
-        y = self.dec2(self.dec1(torch.cat([y, self.low(feats[0])], 1)))
-        return F.interpolate(self.classifier(y), x.shape[2:], mode="bilinear", align_corners=False)
+        logit = self.head(self.backbone(x))
+        return F.interpolate(logit, x.shape[2:], mode="bilinear", align_corners=False)
+
+
+def paddle_state_dict(model):
+    """The model's state as PaddleSeg names it: BN running statistics are `_mean` / `_variance`, and
+    PyTorch's `num_batches_tracked` counters (Paddle has none) are left out."""
+    out = {}
+    for name, value in model.state_dict().items():
+        if name.endswith("num_batches_tracked"):
+            continue
+        name = name.replace("running_mean", "_mean").replace("running_var", "_variance")
+        out[name] = value.detach().cpu().numpy().astype("float32")
+    return out
+
+
+def export_pdparams(args):
+    """Writes a whole-model .pdparams (pickle protocol 4, as paddle.save does) of a seeded random
+    model whose BN layers hold random affine parameters and the statistics of random batches, a
+    fixed input and the model's eval-mode logits on it."""
+    import pickle
+    torch.manual_seed(args.seed)
+    ratios = [int(r) for r in args.aspp_ratios.split(",")]
+    model = DeepLabV3P(args.depth, args.output_stride, ratios=ratios)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Conv2d):  # Paddle's spread, so that logits are far from zero
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                if m.bias is not None:
+                    m.bias.uniform_(-0.1, 0.1)
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+                m.momentum = None  # running statistics = the average over the batches below
+        # Statistics from real activations keep every layer's output at a trained network's scale.
+        model.train()
+        for _ in range(2):
+            model(torch.randn(2, 3, args.size, args.size))
+    model.eval()
+    x = torch.randn(1, 3, args.size, args.size)
+    with open(args.export_pdparams, "wb") as f:
+        pickle.dump(paddle_state_dict(model), f, protocol=4)
+    with torch.no_grad():  # in float64: the reference is the exact result of the float32 weights
+        logits = model.double()(x.double()).float()
+    x.numpy().astype("<f4").tofile(args.export_pdparams + ".input.f32")
+    logits.numpy().astype("<f4").tofile(args.export_pdparams + ".logits.f32")
+    print(json.dumps({"input": list(x.shape), "logits": list(logits.shape),
+                      "parameters": sum(p.numel() for p in model.parameters())}))
 
 
 def kl_loss(student, teacher, temperature=1.0):
@@ -180,8 +268,17 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--teacher_output_stride", type=int, default=16, help="16 in configs/cpu, 8 in quick_start")
+    ap.add_argument("--export_pdparams", metavar="FILE",
+                    help="instead of timing, write FILE (PaddleSeg's names) with an input and its logits")
+    ap.add_argument("--depth", type=int, default=18, help="ResNet_vd depth for --export_pdparams")
+    ap.add_argument("--output_stride", type=int, default=8, help="for --export_pdparams")
+    ap.add_argument("--aspp_ratios", default="1,12,24,36", help="for --export_pdparams")
+    ap.add_argument("--seed", type=int, default=0, help="for --export_pdparams")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.export_pdparams:
+        export_pdparams(args)
+        return
     torch.manual_seed(0)
 
     student = DeepLabV3P(18, 8)

@@ -15,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.distill4j.config.ConfigException;
+import org.distill4j.io.weights.Pdparams;
+import org.distill4j.io.weights.Safetensors;
 
 /**
  * A segmentation network as the rest of distill4j uses it: the DJL {@link Block}, its name and
@@ -38,8 +42,11 @@ public final class SegmentationModel {
   private final SegmentationNet net;
   private final BackboneSpec backboneSpec;
   private final Path pretrained;
+  private static final int MAX_WARNINGS = 20;
+
   private NDManager manager;
   private TapRecorder attached;
+  private Consumer<String> messages = System.out::println;
 
   /**
    * @param name e.g. {@code DeepLabV3P-ResNet50_vd}
@@ -261,14 +268,40 @@ public final class SegmentationModel {
   }
 
   /**
-   * Loads weights saved by {@link #saveWeights}: a file, or a directory holding {@code
-   * model.params} or a single {@code .params} file. Values are copied into the existing parameters.
-   * A missing file or weights of another architecture give a ConfigException.
+   * Loads a whole model's weights: our {@code .params} (saved by {@link #saveWeights}), PaddleSeg's
+   * {@code .pdparams}, or a directory holding {@code model.params} or {@code model.pdparams}; the
+   * format is told by the file's content. Values are copied into the existing parameters. Our own
+   * files must fit exactly (another architecture is a ConfigException); PaddleSeg's are matched by
+   * name as PaddleSeg does (see {@link WeightsLoadReport}), and the report's lines go to {@link
+   * #setMessages the message sink}.
    */
-  public void loadWeights(Path fileOrDir) {
+  public WeightsLoadReport loadWeights(Path fileOrDir) {
     requireInitialized();
     Path file = WeightsIO.resolve(fileOrDir, name + " weights");
-    WeightsIO.load(file, MODEL_KIND, name, block(), factory.get().block(), manager);
+    Checksums.verifyFile(file);
+    return switch (WeightsFormat.of(file)) {
+      case DISTILL4J -> {
+        WeightsIO.load(file, MODEL_KIND, name, block(), factory.get().block(), manager);
+        yield complete(block(), DeepLabV3PNames.MODEL_CLASS);
+      }
+      case PADDLE ->
+          report(
+              ForeignWeights.load(
+                  Pdparams.read(file), block(), DeepLabV3PNames.MODEL_CLASS, file, manager));
+      case SAFETENSORS ->
+          throw new ConfigException(
+              file
+                  + ": a safetensors file holds ImageNet backbone weights here; name it in"
+                  + " backbone.pretrained, not model.pretrained");
+      case UNKNOWN -> throw notWeights(file);
+    };
+  }
+
+  /** Writes all parameters (BN statistics included) with PaddleSeg's names as a .pdparams file. */
+  public Path savePaddleWeights(Path file) {
+    requireInitialized();
+    Pdparams.write(ForeignWeights.export(block()), file);
+    return file;
   }
 
   /** Writes the backbone's parameters only, loadable through a backbone's {@code pretrained}. */
@@ -277,17 +310,73 @@ public final class SegmentationModel {
     return WeightsIO.save(net.backbone(), dir, fileName, BACKBONE_KIND, backboneSpec.name());
   }
 
-  /** Loads backbone weights saved by {@link #saveBackboneWeights}. */
-  public void loadBackboneWeights(Path fileOrDir) {
+  /**
+   * Loads backbone weights: ours (saved by {@link #saveBackboneWeights}), PaddleSeg's ImageNet
+   * backbone files ({@code .pdparams} with names without {@code backbone.}), timm's ResNet-D
+   * safetensors files, or a directory holding {@code model.params} or {@code model.pdparams}.
+   */
+  public WeightsLoadReport loadBackboneWeights(Path fileOrDir) {
     requireInitialized();
     Path file = WeightsIO.resolve(fileOrDir, backboneSpec.name() + " backbone weights");
-    WeightsIO.load(
-        file,
-        BACKBONE_KIND,
-        backboneSpec.name(),
-        net.backbone(),
-        factory.get().backbone(),
-        manager);
+    Checksums.verifyFile(file);
+    String target = DeepLabV3PNames.BACKBONE_CLASS;
+    return switch (WeightsFormat.of(file)) {
+      case DISTILL4J -> {
+        WeightsIO.load(
+            file,
+            BACKBONE_KIND,
+            backboneSpec.name(),
+            net.backbone(),
+            factory.get().backbone(),
+            manager);
+        yield complete(net.backbone(), target);
+      }
+      case PADDLE ->
+          report(ForeignWeights.load(Pdparams.read(file), net.backbone(), target, file, manager));
+      case SAFETENSORS ->
+          report(
+              ForeignWeights.load(
+                  TimmResNetNames.toPaddle(Safetensors.read(file), net.backbone(), messages),
+                  net.backbone(),
+                  target,
+                  file,
+                  manager));
+      case UNKNOWN -> throw notWeights(file);
+    };
+  }
+
+  /**
+   * Where load reports go (PaddleSeg logs them): each skipped entry as a {@code WARNING:} line,
+   * then the summary line. Standard output unless set.
+   */
+  public void setMessages(Consumer<String> messages) {
+    this.messages = messages;
+  }
+
+  private WeightsLoadReport report(WeightsLoadReport report) {
+    int shown = 0;
+    for (String warning : report.warnings()) {
+      if (shown++ == MAX_WARNINGS) {
+        messages.accept(
+            "WARNING: ... and " + (report.warnings().size() - MAX_WARNINGS) + " more entries");
+        break;
+      }
+      messages.accept("WARNING: " + warning);
+    }
+    messages.accept(report.summary());
+    return report;
+  }
+
+  private static WeightsLoadReport complete(Block block, String target) {
+    int n = block.getParameters().size();
+    return new WeightsLoadReport(n, n, target, List.of());
+  }
+
+  private static ConfigException notWeights(Path file) {
+    return new ConfigException(
+        file
+            + ": not a weights file distill4j reads (its own .params, PaddleSeg's .pdparams, or a"
+            + " safetensors backbone)");
   }
 
   private void requireInitialized() {

@@ -7,8 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -73,7 +71,8 @@ final class WeightsIO {
   }
 
   /**
-   * A file as given, or the one {@code .params} file in a directory ({@code model.params} first).
+   * A file as given, or in a directory {@code model.params}, else PaddleSeg's {@code
+   * model.pdparams}, else the one {@code .params} file there.
    */
   static Path resolve(Path fileOrDir, String what) {
     if (Files.isRegularFile(fileOrDir)) {
@@ -85,6 +84,11 @@ final class WeightsIO {
     Path preferred = fileOrDir.resolve("model" + EXTENSION);
     if (Files.isRegularFile(preferred)) {
       return preferred;
+    }
+    // PaddleSeg's layout (output/<run>/best_model/, an unpacked pretrained archive).
+    Path paddle = fileOrDir.resolve("model.pdparams");
+    if (Files.isRegularFile(paddle)) {
+      return paddle;
     }
     List<Path> found;
     try (Stream<Path> s = Files.list(fileOrDir)) {
@@ -101,7 +105,7 @@ final class WeightsIO {
               + ": "
               + fileOrDir
               + (found.isEmpty()
-                  ? " has no " + EXTENSION + " file"
+                  ? " has no " + EXTENSION + " file and no model.pdparams"
                   : " has several " + EXTENSION + " files (" + names(found) + "); name one"));
     }
     return found.get(0);
@@ -121,7 +125,7 @@ final class WeightsIO {
       checkHeader(in, file, kind, arch, params);
       try (NDManager scratch = manager.newSubManager()) {
         twin.loadParameters(scratch, in);
-        copyInto(parameters(target), parameters(twin));
+        ParameterCopies.run(target, () -> copyEach(parameters(target), parameters(twin)));
       }
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (e instanceof ConfigException) {
@@ -130,6 +134,16 @@ final class WeightsIO {
       throw new ConfigException(
           file + ": cannot load " + kind + " weights for " + arch + ": " + ErrorWords.describe(e),
           e);
+    }
+  }
+
+  /** True when {@code file} starts with our header. */
+  static boolean isOurs(Path file) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      return MAGIC.equals(in.readUTF());
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -193,23 +207,6 @@ final class WeightsIO {
                 + ", but this model's is "
                 + want
                 + " (a different num_classes or in_channels?)");
-      }
-    }
-  }
-
-  private static void copyInto(List<Parameter> target, List<Parameter> loaded) {
-    // PyTorch refuses in-place writes to leaf weights while autograd records, and its grad mode is
-    // per thread: a notebook kernel may run this on a thread where it was never switched off.
-    boolean recording =
-        !target.isEmpty() && target.get(0).getArray() instanceof PtNDArray && JniUtils.isGradMode();
-    if (recording) {
-      JniUtils.setGradMode(false);
-    }
-    try {
-      copyEach(target, loaded);
-    } finally {
-      if (recording) {
-        JniUtils.setGradMode(true);
       }
     }
   }
