@@ -40,6 +40,7 @@ public final class Main {
     commands.put("tutorial", new TutorialCommand());
     commands.put("notebook", new NotebookCommand());
     commands.put("bench", new BenchCommand());
+    commands.put("export", new ExportCommand());
     return commands;
   }
 

@@ -24,12 +24,13 @@ import org.distill4j.models.deeplab.DeepLabV3P;
  *   aspp_ratios: [1, 12, 24, 36]
  *   aspp_out_channels: 256
  *   align_corners: False
- *   pretrained: null        # or our own saved weights (file or directory)
+ *   pretrained: null        # or whole-model weights: .params, .pdparams, or a directory
  * </pre>
  *
- * A backbone {@code pretrained} URL (PaddleSeg's ImageNet weights) cannot be fetched here: it is
- * ignored with a warning and the backbone starts from random init. A local path must hold backbone
- * weights saved by {@link SegmentationModel#saveBackboneWeights}.
+ * Both {@code pretrained} keys take our {@code .params} files, PaddleSeg's {@code .pdparams} files,
+ * or a directory holding {@code model.params} or {@code model.pdparams}; a backbone's also takes
+ * timm's ResNet-D safetensors. PaddleSeg's files load by name with PaddleSeg's rules and report
+ * {@code There are N/M variables loaded into ...} (see {@link SegmentationModel#loadWeights}).
  */
 public final class Models {
   /**
@@ -64,7 +65,7 @@ public final class Models {
   public static Registry<SegmentationModel> registry(Consumer<String> warnings) {
     Registry<BackboneSpec> backbones = backbones(warnings);
     return new Registry<SegmentationModel>("model")
-        .register("DeepLabV3P", c -> deepLabV3P(c, backbones));
+        .register("DeepLabV3P", c -> deepLabV3P(c, backbones, warnings));
   }
 
   /** Backbones; warnings go to standard error. */
@@ -81,7 +82,8 @@ public final class Models {
     return r;
   }
 
-  private static SegmentationModel deepLabV3P(ConfigMap c, Registry<BackboneSpec> backbones) {
+  private static SegmentationModel deepLabV3P(
+      ConfigMap c, Registry<BackboneSpec> backbones, Consumer<String> warnings) {
     checkKeys(c, MODEL_KEYS);
     checkDataFormat(c);
     DeepLabV3P.Builder b = DeepLabV3P.builder();
@@ -104,7 +106,7 @@ public final class Models {
     apply(c, "aspp_out_channels", () -> b.optAsppOutChannels(asppChannels));
     b.optAlignCorners(c.optBoolean("align_corners", false));
     if (c.has("pretrained")) {
-      b.optPretrained(localWeights(c, "pretrained"));
+      b.optPretrained(localWeights(c, "pretrained", warnings));
     }
     return b.build();
   }
@@ -130,7 +132,7 @@ public final class Models {
                 + value
                 + "; starting from random init");
       } else {
-        b.optPretrained(localWeights(c, "pretrained"));
+        b.optPretrained(localWeights(c, "pretrained", warnings));
       }
     }
     try {
@@ -145,12 +147,28 @@ public final class Models {
     return v.startsWith("http://") || v.startsWith("https://") || v.startsWith("ftp://");
   }
 
-  private static Path localWeights(ConfigMap c, String key) {
+  private static Path localWeights(ConfigMap c, String key, Consumer<String> warnings) {
     String value = c.getString(key);
     if (isUrl(value)) {
       throw c.error(key, "cannot download " + value + "; give a local file saved by distill4j");
     }
     Path p = Path.of(value);
+    Path ours = p.resolveSibling("model" + WeightsIO.EXTENSION);
+    if (!Files.exists(p)
+        && p.getFileName().toString().equals("model.pdparams")
+        && Files.isRegularFile(ours)) {
+      // PaddleSeg's tutorial names best_model/model.pdparams; a run of ours wrote model.params.
+      warnings.accept(
+          c.file()
+              + ": "
+              + c.childPath(key)
+              + ": "
+              + p
+              + " does not exist; reading "
+              + ours
+              + " beside it (the same run's weights in distill4j's format)");
+      return ours;
+    }
     if (!Files.exists(p)) {
       throw c.error(key, "no such file or directory: " + p.toAbsolutePath());
     }

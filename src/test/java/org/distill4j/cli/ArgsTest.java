@@ -162,7 +162,8 @@ class ArgsTest {
             "make-dataset", "out",
             "tutorial", "out",
             "notebook", "out",
-            "bench", "student_config");
+            "bench", "student_config",
+            "export", "save_dir");
     assertEquals(Main.commands().keySet(), valueFlag.keySet());
     valueFlag.forEach(
         (command, flag) -> {
