@@ -34,6 +34,37 @@ class QuickStartConfigsTest {
     assertEquals(List.of(TEACHER), cfg.files());
   }
 
+  /** Step 2.5: the teacher config with {@code model.pretrained} set to the trained teacher. */
+  @Test
+  void trainedTeacherOfStep25() {
+    Path file = DIR.resolve("trained_teacher").resolve(TEACHER.getFileName());
+    ResolvedConfig cfg = ConfigLoader.load(file);
+    SegConfig seg = cfg.seg().validate();
+    assertEquals(
+        "output/deeplabv3p_resnet50/best_model/model.pdparams",
+        seg.model().getString("pretrained"));
+    ConfigMap backbone = seg.model().getMap("backbone");
+    assertEquals("ResNet50_vd", backbone.type());
+    assertNull(backbone.get("pretrained"));
+    // Everything else is the teacher's.
+    Map<String, Object> original = new java.util.LinkedHashMap<>(ConfigLoader.load(TEACHER).map());
+    Map<String, Object> trained = new java.util.LinkedHashMap<>(cfg.map());
+    assertEquals(withoutPretrained(original), withoutPretrained(trained));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withoutPretrained(Map<String, Object> config) {
+    Map<String, Object> model =
+        new java.util.LinkedHashMap<>((Map<String, Object>) config.get("model"));
+    Map<String, Object> backbone =
+        new java.util.LinkedHashMap<>((Map<String, Object>) model.get("backbone"));
+    model.remove("pretrained");
+    backbone.remove("pretrained");
+    model.put("backbone", backbone);
+    config.put("model", model);
+    return config;
+  }
+
   @Test
   void student() {
     ResolvedConfig cfg = ConfigLoader.load(STUDENT);
