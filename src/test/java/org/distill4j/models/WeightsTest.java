@@ -120,7 +120,7 @@ class WeightsTest {
       assertTrue(f.getMessage().contains("has no .params file"), f.getMessage());
       Path foreign = Files.writeString(tmp.resolve("foreign.params"), "not weights");
       ConfigException g = assertThrows(ConfigException.class, () -> model.loadWeights(foreign));
-      assertTrue(g.getMessage().contains("not a distill4j weights file"), g.getMessage());
+      assertTrue(g.getMessage().contains("not a weights file distill4j reads"), g.getMessage());
       Path truncated = tmp.resolve("truncated.params");
       byte[] whole = Files.readAllBytes(savedDir.resolve("model.params"));
       Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
