@@ -81,7 +81,11 @@ public class TrainAndDistill {
 
   static void print(String role, TrainingResult result) {
     System.out.printf(
-        Locale.ROOT, "%s mIoU: %.4f (iteration %d)%n", role, result.bestMiou(), result.bestIteration());
+        Locale.ROOT,
+        "%s mIoU: %.4f (iteration %d)%n",
+        role,
+        result.bestMiou(),
+        result.bestIteration());
   }
 
   static String arg(String[] args, int i, String fallback) {
