@@ -11,12 +11,12 @@
 #   --dry-run    prints the modules and files it would pack and exits without writing anything.
 # Env: DJL_MIRROR (git dir of github:deepjavalibrary/djl), DJL_TAG (default v<djl.version in the jar list>),
 #      GPU_APP_JAR / GPU_APP_LIB (default target/distill4j.jar, target/lib; the test dry-runs on
-#      target/classes), GPU_PACK_DIR (default target/gpu), GPU_PACK_LIMIT_MB (default 60: the device call carries 64 MiB).
+#      target/classes), GPU_PACK_DIR (default target/gpu), GPU_PACK_LIMIT_MB (default 58: a device call carries 64 MiB, the repository included).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pack="${GPU_PACK_DIR:-$root/target/gpu}"
-limit_mb="${GPU_PACK_LIMIT_MB:-60}"
+limit_mb="${GPU_PACK_LIMIT_MB:-58}"
 mirror="${DJL_MIRROR:-/work/.mirror/deepjavalibrary+djl/repo}"
 dry_run=0 do_jlink=1 do_djl=1
 for arg in "$@"; do
@@ -43,17 +43,17 @@ api_jar="$(printf '%s\n' "${deps[@]}" | grep '/api-[0-9]' | head -1)"
 djl_version="$(basename "$engine_jar" .jar | sed 's/^pytorch-engine-//')"
 tag="${DJL_TAG:-v$djl_version}"
 
-# Modules: what jdeps finds in the project jar (jdk.jshell: the notebook command), plus those of the
-# dependencies, plus those loaded only by reflection or
-# service lookup (jdk.unsupported: sun.misc.Unsafe in JNA/Gson; jdk.crypto.ec and jdk.zipfs:
-# TLS and zip file systems; jdk.localedata: number formats in charts).
+# Modules: what jdeps finds in the project jar, plus those the dependencies load by reflection or
+# service lookup (jdk.unsupported: sun.misc.Unsafe in JNA/Gson; jdk.crypto.ec and jdk.zipfs: TLS and
+# zip file systems). Left out: jdk.jshell, used only by the `notebook` command, which pulls in the
+# Java compiler and debugger (the runtime grows from about 50 to 72 MiB and no longer fits a call).
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 cp="$(IFS=:; echo "${deps[*]}")"
 found="$("$java_home/bin/jdeps" --multi-release 17 --ignore-missing-deps -q --print-module-deps \
   --class-path "$cp" "$jar" 2>/dev/null || true)"
 modules="$(printf '%s\n' "${found//,/$'\n'}" java.base java.desktop java.logging java.management \
   java.naming java.net.http java.scripting java.sql jdk.unsupported jdk.crypto.ec jdk.zipfs \
-  jdk.localedata | grep -v '^$' | sort -u | paste -sd, -)"
+  | grep -v -x -e '' -e jdk.jshell | sort -u | paste -sd, -)"
 
 echo "DJL engine $djl_version (JNI sources: tag $tag from $mirror)"
 echo "modules (jdeps found: ${found:-none}): $modules"
@@ -70,6 +70,11 @@ cp "$jar" "${deps[@]}" "$pack/lib/"
 if [[ "$do_jlink" == 1 ]]; then
   "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --compress=2 --output "$pack/runtime"
+  # The JDK's native libraries keep their symbol tables (4 MiB in libjvm.so alone); the pack must
+  # fit one device call.
+  if command -v strip >/dev/null; then
+    find "$pack/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
+  fi
   # jlink drops include/; CMake's FindJNI on the device needs jni.h and linux/jni_md.h.
   cp -r "$java_home/include" "$pack/runtime/include"
 fi
@@ -95,7 +100,8 @@ fi
 
 bytes="$(du -sb "$pack" | cut -f1)"
 mb="$(( (bytes + 1048575) / 1048576 ))"
-echo "packed $pack: $bytes bytes (${mb} MiB; limit ${limit_mb} MiB)"
+repo_bytes="$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 du -cb 2>/dev/null) | tail -1 | cut -f1)"
+echo "packed $pack: $bytes bytes (${mb} MiB; limit ${limit_mb} MiB); tracked files: ${repo_bytes:-?} bytes"
 du -sh "$pack"/* | sed 's/^/  /'
 if (( mb > limit_mb )); then
   echo "prepare.sh: $pack is ${mb} MiB, over the ${limit_mb} MiB that a device call can carry" >&2
