@@ -94,7 +94,7 @@ stage smoke-distill-gpu 60 "${java_cmd[@]}" distill --teacher_config "$smoke_t" 
   --save_dir "$work/distill"
 stage smoke-eval-gpu 45 "${java_cmd[@]}" eval --config "$smoke_s" --devices gpu:0 \
   --model_path "$work/distill/best_model"
-stage bench-djl-512 150 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --size 512 --batch_size 4 \
+stage bench-djl-512 150 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --size 512 --batch_size 4 --warmup 2 \
   --steps 5 --json >'$out/bench-djl.json'"
 stage bench-pytorch-512 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size 512 \
   --batch_size 4 --warmup 2 --steps 5 --teacher_output_stride 8 >'$out/bench-pytorch.json'"
