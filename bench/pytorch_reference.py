@@ -248,11 +248,14 @@ def kl_loss(student, teacher, temperature=1.0):
     return kl.mean() * temperature ** 2 / student.shape[1]
 
 
-def timed(fn, warmup, steps):
+def timed(fn, warmup, steps, sync=lambda: None):
+    """sync waits for queued GPU work, so a step's time includes its kernels (a no-op on CPU)."""
     ms = []
     for i in range(warmup + steps):
+        sync()
         t0 = time.perf_counter()
         fn()
+        sync()
         if i >= warmup:
             ms.append((time.perf_counter() - t0) * 1000)
     ms.sort()
@@ -267,6 +270,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu (default) or cuda / cuda:N")
     ap.add_argument("--teacher_output_stride", type=int, default=16, help="16 in configs/cpu, 8 in quick_start")
     ap.add_argument("--export_pdparams", metavar="FILE",
                     help="instead of timing, write FILE (PaddleSeg's names) with an input and its logits")
@@ -281,14 +285,18 @@ def main():
         return
     torch.manual_seed(0)
 
+    device = torch.device(args.device)
+    sync = (lambda: torch.cuda.synchronize(device)) if device.type == "cuda" else (lambda: None)
     student = DeepLabV3P(18, 8)
     teacher = DeepLabV3P(50, args.teacher_output_stride)
     for name, model in (("ResNet18_vd", student), ("ResNet50_vd", teacher)):
         n = sum(p.numel() for p in model.parameters())
         assert n == EXPECTED_PARAMETERS[name], f"{name}: {n:,} parameters, distill4j has {EXPECTED_PARAMETERS[name]:,}"
 
-    x = torch.randn(args.batch_size, 3, args.size, args.size)
-    y = (torch.rand(args.batch_size, args.size, args.size) > 0.8).long()
+    student.to(device)
+    teacher.to(device)
+    x = torch.randn(args.batch_size, 3, args.size, args.size).to(device)
+    y = (torch.rand(args.batch_size, args.size, args.size) > 0.8).long().to(device)
 
     def train_step(model, opt):
         def step():
@@ -304,8 +312,8 @@ def main():
 
     s_opt, t_opt = sgd(student), sgd(teacher)
     results = {
-        "train step ms, student": timed(train_step(student, s_opt), args.warmup, args.steps),
-        "train step ms, teacher": timed(train_step(teacher, t_opt), args.warmup, args.steps),
+        "train step ms, student": timed(train_step(student, s_opt), args.warmup, args.steps, sync),
+        "train step ms, teacher": timed(train_step(teacher, t_opt), args.warmup, args.steps, sync),
     }
 
     def teacher_forward():
@@ -324,9 +332,10 @@ def main():
         loss.backward()
         s_opt.step()
 
-    results["distill step ms, KL"] = timed(distill_step, args.warmup, args.steps)
-    results["teacher inference forward ms"] = timed(teacher_forward, args.warmup, args.steps)
+    results["distill step ms, KL"] = timed(distill_step, args.warmup, args.steps, sync)
+    results["teacher inference forward ms"] = timed(teacher_forward, args.warmup, args.steps, sync)
     context = {"engine": f"PyTorch {torch.__version__} (Python)", "threads": torch.get_num_threads(),
+               "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
                "input": f"{args.size}x{args.size}, batch {args.batch_size}",
                "warmup, steps": f"{args.warmup}, {args.steps}"}
     print(json.dumps({"context": context, "results": results}, indent=2))

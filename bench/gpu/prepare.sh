@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Packs what the GPU device machine needs to run distill4j into target/gpu/ (ignored by git):
+#   runtime/   a jlink-ed Java 17 runtime with only the modules the app uses, plus the JDK's include/
+#              (jni.h), because the device machine has no Java at all;
+#   lib/       the project jar and its Java dependencies, without any pytorch-native-* or pytorch-jni-*
+#              jar (the device has its own libtorch; a 2.7.1 JNI would not match it);
+#   djl-src/   DJL's JNI sources at the engine's tag plus the JNI header made here with javac, so the
+#              device can compile libdjl_torch.so against its own PyTorch (it has cmake and nvcc but no
+#              javac). These sources come from a local mirror and are never committed.
+# Usage: bench/gpu/prepare.sh [--dry-run] [--no-jlink] [--no-djl-src]
+#   --dry-run    prints the modules and files it would pack and exits without writing anything.
+# Env: DJL_MIRROR (git dir of github:deepjavalibrary/djl), DJL_TAG (default v<djl.version in the jar list>),
+#      GPU_APP_JAR / GPU_APP_LIB (default target/distill4j.jar, target/lib; the test dry-runs on
+#      target/classes), GPU_PACK_DIR (default target/gpu), GPU_PACK_LIMIT_MB (default 58: a device call carries 64 MiB, the repository included).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+pack="${GPU_PACK_DIR:-$root/target/gpu}"
+limit_mb="${GPU_PACK_LIMIT_MB:-58}"
+mirror="${DJL_MIRROR:-/work/.mirror/deepjavalibrary+djl/repo}"
+dry_run=0 do_jlink=1 do_djl=1
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) dry_run=1 ;;
+    --no-jlink) do_jlink=0 ;;
+    --no-djl-src) do_djl=0 ;;
+    *) echo "prepare.sh: unknown option '$arg' (use --dry-run, --no-jlink, --no-djl-src)" >&2; exit 2 ;;
+  esac
+done
+
+jar="${GPU_APP_JAR:-$root/target/distill4j.jar}"
+libdir="${GPU_APP_LIB:-$root/target/lib}"
+if [[ ! -e "$jar" || ! -d "$libdir" ]]; then
+  echo "prepare.sh: $jar or $libdir missing; build first: mvn -B -o package -DskipTests" >&2
+  exit 2
+fi
+
+# Java dependencies that travel: everything in target/lib except PyTorch's native and JNI jars.
+mapfile -t deps < <(find "$libdir" -maxdepth 1 -name '*.jar' ! -name 'pytorch-native-*' \
+  ! -name 'pytorch-jni-*' | sort)
+engine_jar="$(printf '%s\n' "${deps[@]}" | grep '/pytorch-engine-' | head -1)"
+api_jar="$(printf '%s\n' "${deps[@]}" | grep '/api-[0-9]' | head -1)"
+djl_version="$(basename "$engine_jar" .jar | sed 's/^pytorch-engine-//')"
+tag="${DJL_TAG:-v$djl_version}"
+
+# Modules: what jdeps finds in the project jar, plus those the dependencies load by reflection or
+# service lookup (jdk.unsupported: sun.misc.Unsafe in JNA/Gson; jdk.crypto.ec and jdk.zipfs: TLS and
+# zip file systems). Left out: jdk.jshell, used only by the `notebook` command, which pulls in the
+# Java compiler and debugger (the runtime grows from about 50 to 72 MiB and no longer fits a call).
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+cp="$(IFS=:; echo "${deps[*]}")"
+found="$("$java_home/bin/jdeps" --multi-release 17 --ignore-missing-deps -q --print-module-deps \
+  --class-path "$cp" "$jar" 2>/dev/null || true)"
+modules="$(printf '%s\n' "${found//,/$'\n'}" java.base java.desktop java.logging java.management \
+  java.naming java.net.http java.scripting java.sql jdk.unsupported jdk.crypto.ec jdk.zipfs \
+  | grep -v -x -e '' -e jdk.jshell | sort -u | paste -sd, -)"
+
+echo "DJL engine $djl_version (JNI sources: tag $tag from $mirror)"
+echo "modules (jdeps found: ${found:-none}): $modules"
+echo "jars:"; printf '  %s\n' "$(basename "$jar")" "${deps[@]##*/}"
+if [[ "$dry_run" == 1 ]]; then
+  echo "dry run: nothing written (would write $pack)"
+  exit 0
+fi
+
+rm -rf "$pack"
+mkdir -p "$pack/lib"
+cp "$jar" "${deps[@]}" "$pack/lib/"
+
+if [[ "$do_jlink" == 1 ]]; then
+  "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+    --compress=2 --output "$pack/runtime"
+  # The JDK's native libraries keep their symbol tables (4 MiB in libjvm.so alone); the pack must
+  # fit one device call.
+  if command -v strip >/dev/null; then
+    find "$pack/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
+  fi
+  # jlink drops include/; CMake's FindJNI on the device needs jni.h and linux/jni_md.h.
+  cp -r "$java_home/include" "$pack/runtime/include"
+fi
+
+if [[ "$do_djl" == 1 ]]; then
+  if ! git -C "$mirror" rev-parse -q --verify "$tag^{commit}" >/dev/null 2>&1; then
+    echo "prepare.sh: no DJL mirror with tag $tag at $mirror; skipping the JNI sources" >&2
+  else
+    src="$pack/djl-src"
+    mkdir -p "$src"
+    git -C "$mirror" archive "$tag" engines/pytorch/pytorch-native/CMakeLists.txt \
+      engines/pytorch/pytorch-native/src/main/native api/src/main/native \
+      engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java \
+      | tar -x -C "$src"
+    native="$src/engines/pytorch/pytorch-native"
+    # The JNI header that DJL's build makes with `javac -h`; CMakeLists.txt reads it from build/include.
+    "$java_home/bin/javac" -h "$native/build/include" -d "$pack/javac-tmp" -cp "$api_jar:$engine_jar" \
+      "$src/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
+    rm -rf "$pack/javac-tmp"
+    echo "$djl_version" >"$src/DJL_VERSION"
+  fi
+fi
+
+bytes="$(du -sb "$pack" | cut -f1)"
+mb="$(( (bytes + 1048575) / 1048576 ))"
+repo_bytes="$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 du -cb 2>/dev/null) | tail -1 | cut -f1)"
+echo "packed $pack: $bytes bytes (${mb} MiB; limit ${limit_mb} MiB); tracked files: ${repo_bytes:-?} bytes"
+du -sh "$pack"/* | sed 's/^/  /'
+if (( mb > limit_mb )); then
+  echo "prepare.sh: $pack is ${mb} MiB, over the ${limit_mb} MiB that a device call can carry" >&2
+  exit 1
+fi
