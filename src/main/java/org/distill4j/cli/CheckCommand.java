@@ -11,7 +11,6 @@ import java.util.Set;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
-import org.distill4j.data.Datasets;
 import org.distill4j.data.SegDataset;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.models.Models;
@@ -95,8 +94,7 @@ final class CheckCommand implements Main.Command {
               + " generates a synthetic set)");
       return;
     }
-    SegDataset ds = Datasets.build(section.get(), mode);
-    Datasets.validate(ds);
+    SegDataset ds = DataCheck.check(section.get(), mode);
     if ("train".equals(mode) && ds.size() < seg.batchSize()) {
       throw seg.root()
           .error(
