@@ -169,10 +169,12 @@ public final class Datasets {
     }
     int ih;
     int iw;
+    int orientation;
     try {
-      var image = ImageFiles.decode(imageFile, "image");
-      ih = image.getHeight();
-      iw = image.getWidth();
+      ImageFiles.Upright image = ImageFiles.decodeImage(imageFile);
+      ih = image.image().getHeight();
+      iw = image.image().getWidth();
+      orientation = image.orientation();
     } catch (ConfigException e) {
       return SampleCheck.bad(e.getMessage());
     }
@@ -197,7 +199,8 @@ public final class Datasets {
               + " is "
               + iw
               + "x"
-              + ih);
+              + ih
+              + ImageFiles.orientationNote(orientation));
     }
     labelMap.apply(label.values());
     return labelValues(ds, labelFile, label.values());
