@@ -94,7 +94,9 @@ final class CheckCommand implements Main.Command {
               + " generates a synthetic set)");
       return;
     }
+    long t0 = System.nanoTime();
     SegDataset ds = DataCheck.check(section.get(), mode);
+    double seconds = (System.nanoTime() - t0) / 1e9;
     if ("train".equals(mode) && ds.size() < seg.batchSize()) {
       throw seg.root()
           .error(
@@ -117,11 +119,13 @@ final class CheckCommand implements Main.Command {
     }
     System.out.printf(
         Locale.ROOT,
-        "# %s: %d images in %s, all readable, labels in [0, %d) or 255%n",
+        "# %s: %d images in %s, all readable, labels in [0, %d) or %d (data checked in %.2f s)%n",
         key,
         ds.size(),
         root,
-        ds.numClasses());
+        ds.numClasses(),
+        ds.ignoreIndex(),
+        seconds);
   }
 
   /** The (width, height) the model sees: the val Resize target, else the train one, else 512. */
