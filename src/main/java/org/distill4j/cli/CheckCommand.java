@@ -11,7 +11,6 @@ import java.util.Set;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
-import org.distill4j.data.Datasets;
 import org.distill4j.data.SegDataset;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.models.Models;
@@ -95,8 +94,9 @@ final class CheckCommand implements Main.Command {
               + " generates a synthetic set)");
       return;
     }
-    SegDataset ds = Datasets.build(section.get(), mode);
-    Datasets.validate(ds);
+    long t0 = System.nanoTime();
+    SegDataset ds = DataCheck.check(section.get(), mode);
+    double seconds = (System.nanoTime() - t0) / 1e9;
     if ("train".equals(mode) && ds.size() < seg.batchSize()) {
       throw seg.root()
           .error(
@@ -119,11 +119,13 @@ final class CheckCommand implements Main.Command {
     }
     System.out.printf(
         Locale.ROOT,
-        "# %s: %d images in %s, all readable, labels in [0, %d) or 255%n",
+        "# %s: %d images in %s, all readable, labels in [0, %d) or %d (data checked in %.2f s)%n",
         key,
         ds.size(),
         root,
-        ds.numClasses());
+        ds.numClasses(),
+        ds.ignoreIndex(),
+        seconds);
   }
 
   /** The (width, height) the model sees: the val Resize target, else the train one, else 512. */

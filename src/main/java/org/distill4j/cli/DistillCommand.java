@@ -54,6 +54,7 @@ final class DistillCommand implements Main.Command {
                 ? Map.of(Overrides.MODEL_PRETRAINED, args.require("teacher_model"))
                 : Map.of());
     ResolvedConfig studentConfig = ConfigFlags.load(args, "student_config");
+    DataCheck.beforeRun(new org.distill4j.config.SegConfig(studentConfig.root()), true, true);
     TrainingOptions.Builder options = TrainCommand.options(args);
     long seed = ResumeFlags.seed(args);
     try (DistillSetup setup =

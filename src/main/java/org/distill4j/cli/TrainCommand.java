@@ -45,6 +45,7 @@ final class TrainCommand implements Main.Command {
   public int run(String[] argv) {
     Args args = Args.parse("train", argv, SWITCHES, OPTIONS);
     ResolvedConfig config = ConfigFlags.load(args, "config");
+    DataCheck.beforeRun(new SegConfig(config.root()), true, args.flag("do_eval"));
     TrainingOptions.Builder options = options(args);
     long seed = ResumeFlags.seed(args);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed, devices(args, config))) {

@@ -18,8 +18,14 @@ import org.distill4j.config.ConfigMap;
 public final class Compose {
   private final List<Transform> transforms;
   private final String mode;
+  private final LabelMap labelMap;
 
   public Compose(List<Transform> transforms, String mode) {
+    this(transforms, mode, LabelMap.identity());
+  }
+
+  private Compose(List<Transform> transforms, String mode, LabelMap labelMap) {
+    this.labelMap = labelMap;
     this.transforms = List.copyOf(transforms);
     this.mode = mode.toLowerCase(Locale.ROOT);
     if (!List.of("train", "val", "test").contains(this.mode)) {
@@ -42,6 +48,16 @@ public final class Compose {
 
   public String mode() {
     return mode;
+  }
+
+  /** The dataset's {@code label_map}, applied to every label this pipeline reads. */
+  public LabelMap labelMap() {
+    return labelMap;
+  }
+
+  /** This pipeline with label values remapped by {@code map} as they are read. */
+  public Compose withLabelMap(LabelMap map) {
+    return new Compose(transforms, mode, map);
   }
 
   /**
@@ -68,7 +84,7 @@ public final class Compose {
     }
     List<Compose> out = new ArrayList<>();
     for (List<Transform> p : pipelines) {
-      out.add(new Compose(p, mode));
+      out.add(new Compose(p, mode, labelMap));
     }
     return Optional.of(out);
   }
@@ -92,6 +108,7 @@ public final class Compose {
     int lw = 0;
     if (labelOrNull != null) {
       ImageFiles.Label l = ImageFiles.readLabel(labelOrNull);
+      labelMap.apply(l.values());
       if (l.height() != img.height || l.width() != img.width) {
         throw new ConfigException(
             "image and label sizes differ: "

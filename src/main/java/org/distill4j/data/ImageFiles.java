@@ -33,9 +33,30 @@ final class ImageFiles {
     return image;
   }
 
-  /** The image as HWC RGB float, grey expanded to 3 channels. */
+  /** A decoded image turned upright, with the EXIF orientation tag that was applied (1: none). */
+  record Upright(BufferedImage image, int orientation) {}
+
+  /** Decodes an image and applies its EXIF orientation, as OpenCV's {@code imread} does. */
+  static Upright decodeImage(Path file) {
+    BufferedImage stored = decode(file, "image");
+    int orientation = ExifOrientation.read(file);
+    return new Upright(ExifOrientation.apply(stored, orientation), orientation);
+  }
+
+  /** The image as HWC RGB float, upright, grey expanded to 3 channels, alpha dropped. */
   static SegImage readImage(Path file) {
-    return SegImage.fromBufferedImage(decode(file, "image"));
+    return SegImage.fromBufferedImage(decodeImage(file).image());
+  }
+
+  /** A note for size messages about an image whose EXIF tag turned it by 90 degrees. */
+  static String orientationNote(int orientation) {
+    if (!ExifOrientation.swapsSides(orientation)) {
+      return "";
+    }
+    return " (after applying the image's EXIF orientation tag "
+        + orientation
+        + ", which turns it by 90 degrees as OpenCV's imread does; re-save the image upright"
+        + " or rotate its label to match)";
   }
 
   /**

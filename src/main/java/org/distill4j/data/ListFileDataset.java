@@ -16,8 +16,8 @@ import org.distill4j.config.ConfigMap;
 /**
  * PaddleSeg's generic {@code Dataset}: a list file whose lines are {@code image label} (or just
  * {@code image} in test mode), with paths relative to {@code dataset_root}. Everything is checked
- * when the dataset is built: the root, the list file, each line's field count, and the existence of
- * every file it names.
+ * when the dataset is built: the root, the list file and each line's field count; missing,
+ * undecodable and mismatched files are all reported together by {@link Datasets#validate}.
  */
 public final class ListFileDataset implements SegDataset {
   static final List<String> MODES = List.of("train", "val", "test");
@@ -36,7 +36,8 @@ public final class ListFileDataset implements SegDataset {
     this.mode = b.mode;
     this.numClasses = b.numClasses;
     this.ignoreIndex = b.ignoreIndex;
-    this.transforms = b.transforms != null ? b.transforms : new Compose(List.of(), b.mode);
+    Compose given = b.transforms != null ? b.transforms : new Compose(List.of(), b.mode);
+    this.transforms = given.withLabelMap(b.labelMap);
     if (!this.transforms.mode().equals(mode)) {
       throw new IllegalArgumentException(
           "transforms built for mode " + this.transforms.mode() + " used in mode " + mode);
@@ -58,7 +59,8 @@ public final class ListFileDataset implements SegDataset {
       throw loc.listError("list file " + listFile + " does not exist" + b.listFileHint);
     }
     parse(b.separator);
-    checkFilesExist();
+    // Missing files are reported by Datasets.validate together with every other bad file, so one
+    // run of the check lists them all.
   }
 
   public static Builder builder() {
@@ -85,7 +87,8 @@ public final class ListFileDataset implements SegDataset {
         "ignore_index",
         "transforms",
         "img_channels",
-        "edge");
+        "edge",
+        LabelMap.KEY);
     String mode = readMode(cfg, defaultMode);
     rejectUnsupported(cfg);
     Path root = Path.of(cfg.getString("dataset_root"));
@@ -108,13 +111,15 @@ public final class ListFileDataset implements SegDataset {
     if (separator.isEmpty()) {
       throw cfg.error("separator", "must not be empty");
     }
+    int ignoreIndex = cfg.optInt("ignore_index", 255);
     return builder()
         .setRoot(root)
         .setListFile(list)
         .setNumClasses(numClasses)
         .optMode(mode)
         .optSeparator(separator)
-        .optIgnoreIndex(cfg.optInt("ignore_index", 255))
+        .optIgnoreIndex(ignoreIndex)
+        .optLabelMap(LabelMap.fromConfig(cfg, numClasses, ignoreIndex))
         .optTransforms(Compose.fromConfig(cfg.optMapList("transforms"), mode))
         .locate(new Locations(cfg, "dataset_root", listKey), hint)
         .build();
@@ -176,26 +181,6 @@ public final class ListFileDataset implements SegDataset {
     }
     if (images.isEmpty()) {
       throw new ConfigException("list file " + listFile + " has no samples");
-    }
-  }
-
-  private void checkFilesExist() {
-    List<String> missing = new ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      if (!Files.isRegularFile(images.get(i))) {
-        missing.add(images.get(i).toString());
-      }
-      if (labels.get(i) != null && !Files.isRegularFile(labels.get(i))) {
-        missing.add(labels.get(i).toString());
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new ConfigException(
-          listFile
-              + " refers to "
-              + missing.size()
-              + " missing file(s): "
-              + Problems.summarize(missing, 10));
     }
   }
 
@@ -295,6 +280,7 @@ public final class ListFileDataset implements SegDataset {
     String separator = " ";
     int ignoreIndex = 255;
     Compose transforms;
+    LabelMap labelMap = LabelMap.identity();
     Locations locations = new Locations(null, null, null);
     String listFileHint = "";
 
@@ -336,6 +322,12 @@ public final class ListFileDataset implements SegDataset {
     /** The transforms; their mode must equal the dataset's. Default: none. */
     public Builder optTransforms(Compose transforms) {
       this.transforms = transforms;
+      return this;
+    }
+
+    /** Remaps stored label values as labels are read (the {@code label_map} key). */
+    public Builder optLabelMap(LabelMap labelMap) {
+      this.labelMap = labelMap;
       return this;
     }
 

@@ -29,7 +29,14 @@ public final class OpticDiscSeg implements SegDataset {
   /** Keys: {@code dataset_root}, {@code mode}, {@code transforms}. */
   public static OpticDiscSeg fromConfig(ConfigMap cfg, String defaultMode) {
     ConfigKeys.allowOnly(
-        cfg, "OpticDiscSeg", "dataset_root", "mode", "transforms", "num_classes", "edge");
+        cfg,
+        "OpticDiscSeg",
+        "dataset_root",
+        "mode",
+        "transforms",
+        "num_classes",
+        "edge",
+        LabelMap.KEY);
     String mode = ListFileDataset.readMode(cfg, defaultMode);
     ListFileDataset.rejectUnsupported(cfg);
     if (cfg.has("num_classes") && cfg.getInt("num_classes") != NUM_CLASSES) {
@@ -40,7 +47,8 @@ public final class OpticDiscSeg implements SegDataset {
         builder()
             .optRoot(Path.of(cfg.optString("dataset_root", DEFAULT_ROOT)))
             .optMode(mode)
-            .optTransforms(Compose.fromConfig(cfg.optMapList("transforms"), mode));
+            .optTransforms(Compose.fromConfig(cfg.optMapList("transforms"), mode))
+            .optLabelMap(LabelMap.fromConfig(cfg, NUM_CLASSES, 255));
     b.inner.locate(new ListFileDataset.Locations(cfg, "dataset_root", null), "");
     return b.build();
   }
@@ -71,6 +79,12 @@ public final class OpticDiscSeg implements SegDataset {
 
     public Builder optTransforms(Compose transforms) {
       inner.optTransforms(transforms);
+      return this;
+    }
+
+    /** Remaps stored label values as labels are read (the {@code label_map} key). */
+    public Builder optLabelMap(LabelMap labelMap) {
+      inner.optLabelMap(labelMap);
       return this;
     }
 

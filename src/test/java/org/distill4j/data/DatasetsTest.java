@@ -149,13 +149,17 @@ class DatasetsTest {
     }
     twoByTwo("ok");
     sb.append("img/ok.png ann/ok.png\n");
+    for (int i = 12; i < 30; i++) {
+      sb.append("img/m").append(i).append(".png ann/m").append(i).append(".png\n");
+    }
     list("train.txt", sb.toString());
-    ConfigException e =
-        assertThrows(ConfigException.class, () -> Datasets.build(datasetCfg(), "train"));
+    SegDataset ds = Datasets.build(datasetCfg(), "train");
+    ConfigException e = assertThrows(ConfigException.class, () -> Datasets.validate(ds));
     String m = e.getMessage();
-    assertTrue(m.contains("24 missing file(s)"), m);
-    assertTrue(m.contains("m0.png"), m);
-    assertTrue(m.contains("... and 14 more"), m);
+    assertTrue(m.startsWith("30 of 31 samples"), m);
+    assertTrue(m.contains("\n  missing files: " + root.resolve("img/m0.png")), m);
+    assertEquals(1 + Datasets.REPORT_LIMIT + 1, m.split("\n").length, m);
+    assertTrue(m.endsWith("... and 10 more (30 in total)"), m);
   }
 
   @Test
