@@ -1,4 +1,4 @@
-package org.distill4j.notebook;
+package org.distill4j.tutorial;
 
 import java.io.IOException;
 import java.nio.file.Path;
