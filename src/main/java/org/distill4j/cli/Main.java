@@ -25,7 +25,7 @@ public final class Main {
   static final int USAGE = 2;
 
   /** Commands that never start the engine (so they work without the native library). */
-  static final java.util.Set<String> ENGINE_FREE = java.util.Set.of("make-dataset", "notebook");
+  static final java.util.Set<String> ENGINE_FREE = java.util.Set.of("make-dataset");
 
   private Main() {}
 
@@ -38,7 +38,6 @@ public final class Main {
     commands.put("check", new CheckCommand());
     commands.put("make-dataset", new MakeDatasetCommand());
     commands.put("tutorial", new TutorialCommand());
-    commands.put("notebook", new NotebookCommand());
     commands.put("bench", new BenchCommand());
     commands.put("export", new ExportCommand());
     return commands;

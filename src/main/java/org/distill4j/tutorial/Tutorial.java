@@ -128,7 +128,9 @@ public final class Tutorial {
       return false;
     }
     System.out.println(
-        "[DATA] no dataset at " + dataRoot + "; generating the synthetic optic-disc set");
+        "[DATA] no dataset at "
+            + TutorialEnvironment.shown(dataRoot)
+            + "; generating the synthetic optic-disc set");
     SyntheticFundusGenerator.builder()
         .optSeed(0)
         .optTrain(scale.trainImages())

@@ -161,7 +161,6 @@ class ArgsTest {
             "check", "config",
             "make-dataset", "out",
             "tutorial", "out",
-            "notebook", "out",
             "bench", "student_config",
             "export", "save_dir");
     assertEquals(Main.commands().keySet(), valueFlag.keySet());
