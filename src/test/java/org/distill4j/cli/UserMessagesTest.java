@@ -121,7 +121,7 @@ class UserMessagesTest {
             "--image_path",
             tmp.resolve("none.png").toString()
           };
-      case "notebook missing" -> new String[] {"notebook", tmp.resolve("none.ipynb").toString()};
+      case "unknown command" -> new String[] {"notebook", tmp.resolve("none.ipynb").toString()};
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -136,7 +136,7 @@ class UserMessagesTest {
           "garbage weights",
           "empty weights directory",
           "missing image",
-          "notebook missing");
+          "unknown command");
 
   @Test
   void noFailureNamesAJavaClass() throws IOException {
