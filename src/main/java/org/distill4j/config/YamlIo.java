@@ -1,13 +1,11 @@
 package org.distill4j.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.distill4j.io.text.TextFiles;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.DumperOptions.FlowStyle;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -34,8 +32,8 @@ final class YamlIo {
     // PyYAML silently keeps the last of two equal keys; reject them instead of losing one.
     options.setAllowDuplicateKeys(false);
     Yaml yaml = new Yaml(new SafeConstructor(options));
-    try (InputStream in = Files.newInputStream(file)) {
-      return normalize(yaml.load(in));
+    try {
+      return normalize(yaml.load(TextFiles.readUtf8(file)));
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark();
       String where =
@@ -47,8 +45,6 @@ final class YamlIo {
       throw new ConfigException(where + ": " + oneLine(problem + context), e);
     } catch (YAMLException e) {
       throw new ConfigException(file + ": " + oneLine(e.getMessage()), e);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + ErrorWords.io(e), e);
     }
   }
 

@@ -1,7 +1,5 @@
 package org.distill4j.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +10,7 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.io.text.TextFiles;
 
 /**
  * PaddleSeg's generic {@code Dataset}: a list file whose lines are {@code image label} (or just
@@ -143,14 +142,11 @@ public final class ListFileDataset implements SegDataset {
   }
 
   private void parse(String separator) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(listFile, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read list file " + listFile + ": " + e.getMessage(), e);
-    }
+    List<String> lines = TextFiles.readUtf8Lines(listFile);
+    // The default " " splits on any run of blanks (as OpticDiscSeg's split() does); any other
+    // separator, a tab included, splits on exactly that string (as Dataset's split(separator)).
     Pattern split =
-        separator.isBlank() ? Pattern.compile("\\s+") : Pattern.compile(Pattern.quote(separator));
+        separator.equals(" ") ? Pattern.compile("\\s+") : Pattern.compile(Pattern.quote(separator));
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty()) {
@@ -167,7 +163,7 @@ public final class ListFileDataset implements SegDataset {
                 + ": line "
                 + (i + 1)
                 + ": expected 'image"
-                + (separator.isBlank() ? " " : separator)
+                + (separator.equals("\t") ? "<tab>" : separator)
                 + "label' (2 fields"
                 + ("test".equals(mode) ? ", or just the image in test mode" : "")
                 + "), got "
@@ -308,7 +304,10 @@ public final class ListFileDataset implements SegDataset {
       return this;
     }
 
-    /** Field separator; a blank separator (the default " ") splits on any run of whitespace. */
+    /**
+     * Field separator; the default {@code " "} splits on any run of whitespace, any other string
+     * (such as a tab) on exactly that string.
+     */
     public Builder optSeparator(String separator) {
       this.separator = separator;
       return this;

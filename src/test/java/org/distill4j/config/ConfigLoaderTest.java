@@ -18,6 +18,22 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   @Test
+  void aByteOrderMarkIsIgnoredAndNonUtf8IsOneLineWithLineAndByte() throws Exception {
+    Path bom = dir.resolve("bom.yml");
+    java.nio.file.Files.write(
+        bom, "\uFEFFbatch_size: 4\niters: 10\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(4, ConfigLoader.load(bom).map().get("batch_size"));
+    Path latin1 = dir.resolve("latin1.yml");
+    java.nio.file.Files.write(
+        latin1,
+        "batch_size: 4\n# r\u00e9sum\u00e9\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(latin1));
+    assertEquals(
+        latin1 + ": line 2 (byte 17) is not UTF-8 text; save the file as UTF-8", e.getMessage());
+  }
+
+  @Test
   void nullSpellingsAreNullAndPythonBooleansAreBooleans() {
     Path f =
         write(

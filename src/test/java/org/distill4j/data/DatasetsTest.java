@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -92,6 +93,46 @@ class DatasetsTest {
     twoByTwo("a");
     list("train.txt", "img/a.png|ann/a.png\n");
     assertEquals(1, Datasets.build(datasetCfg("separator", "|"), "train").size());
+  }
+
+  @Test
+  void aTabSeparatorSplitsOnTabsOnlySoPathsMayHoldSpaces() throws Exception {
+    Files.createDirectories(root.resolve("my images"));
+    TestFiles.solid(root.resolve("my images/a 1.png"), 2, 2, 0x804020);
+    TestFiles.palettePng(root.resolve("ann/a.png"), new int[][] {{0, 1}, {1, 0}});
+    list("train.txt", "my images/a 1.png\tann/a.png\n");
+    SegDataset ds = Datasets.build(datasetCfg("separator", "\t"), "train");
+    assertEquals(1, ds.size());
+    assertEquals(root.resolve("my images/a 1.png"), ds.imagePath(0));
+    list("train.txt", "my images/a 1.png ann/a.png\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Datasets.build(datasetCfg("separator", "\t"), "train"));
+    assertTrue(e.getMessage().contains("expected 'image<tab>label'"), e.getMessage());
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstPath() throws Exception {
+    twoByTwo("a", "b");
+    Files.write(
+        root.resolve("train.txt"),
+        ("\uFEFFimg/a.png ann/a.png\nimg/b.png ann/b.png\n").getBytes(StandardCharsets.UTF_8));
+    SegDataset ds = Datasets.build(datasetCfg(), "train");
+    assertEquals(root.resolve("img/a.png"), ds.imagePath(0));
+    Datasets.validate(ds);
+  }
+
+  @Test
+  void aListFileThatIsNotUtf8IsOneLineWithLineAndByte() throws Exception {
+    twoByTwo("a");
+    byte[] latin1 =
+        "img/a.png ann/a.png\nimg/\u00e9.png ann/a.png\n".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(root.resolve("train.txt"), latin1);
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> Datasets.build(datasetCfg(), "train"));
+    assertEquals(
+        root.resolve("train.txt") + ": line 2 (byte 24) is not UTF-8 text; save the file as UTF-8",
+        e.getMessage());
   }
 
   @Test
