@@ -54,12 +54,12 @@ final class DistillCommand implements Main.Command {
                 ? Map.of(Overrides.MODEL_PRETRAINED, args.require("teacher_model"))
                 : Map.of());
     ResolvedConfig studentConfig = ConfigFlags.load(args, "student_config");
-    DataCheck.beforeRun(new org.distill4j.config.SegConfig(studentConfig.root()), true, true);
     TrainingOptions.Builder options = TrainCommand.options(args);
     long seed = ResumeFlags.seed(args);
+    ai.djl.Device[] devices = TrainCommand.devices(args, studentConfig);
+    DataCheck.beforeRun(new org.distill4j.config.SegConfig(studentConfig.root()), true, true);
     try (DistillSetup setup =
-        DistillSetup.fromConfigs(
-            teacherConfig, studentConfig, null, seed, TrainCommand.devices(args, studentConfig))) {
+        DistillSetup.fromConfigs(teacherConfig, studentConfig, null, seed, devices)) {
       setup.evaluateTeacher(System.out::println);
       if (args.has("teacher_cache")) {
         setup.useTeacherCache(args.path("teacher_cache"), System.out::println);

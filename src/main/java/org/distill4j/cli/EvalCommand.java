@@ -29,9 +29,9 @@ final class EvalCommand implements Main.Command {
             "eval", argv, Set.of(), Set.of("config", "model_path", "num_workers", "devices"));
     ResolvedConfig config = ConfigFlags.load(args, "config");
     SegConfig seg = new SegConfig(config.root());
-    DataCheck.beforeRun(seg, false, true);
     // Evaluation runs one image at a time on the first device.
     Device device = TrainCommand.devices(args, config)[0];
+    DataCheck.beforeRun(seg, false, true);
     SegDataset val =
         Datasets.build(
             seg.valDataset()

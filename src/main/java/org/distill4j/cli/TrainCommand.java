@@ -45,10 +45,12 @@ final class TrainCommand implements Main.Command {
   public int run(String[] argv) {
     Args args = Args.parse("train", argv, SWITCHES, OPTIONS);
     ResolvedConfig config = ConfigFlags.load(args, "config");
-    DataCheck.beforeRun(new SegConfig(config.root()), true, args.flag("do_eval"));
     TrainingOptions.Builder options = options(args);
     long seed = ResumeFlags.seed(args);
-    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed, devices(args, config))) {
+    Device[] devices = devices(args, config);
+    // Flags and devices are checked first: they are cheaper than reading every image.
+    DataCheck.beforeRun(new SegConfig(config.root()), true, args.flag("do_eval"));
+    try (TrainingSetup setup = TrainingSetup.fromConfig(config, seed, devices)) {
       TrainingResult result =
           train(
               setup.trainer(options),
