@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,14 +112,31 @@ class DownloadCacheTest {
   }
 
   @Test
-  void truncatedBodyIsAnErrorAndLeavesNothing() throws IOException {
-    try (LoopbackServer server =
-        new LoopbackServer().serveTruncated("/t/model.pdparams", new byte[1000], 5000)) {
-      String url = server.url("/t/model.pdparams");
+  void truncatedBodyIsAnErrorAndLeavesNothing() throws Exception {
+    // A raw socket: announce 5000 bytes, send 1000, close the connection.
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread serverThread =
+          new Thread(
+              () -> {
+                try (Socket client = socket.accept()) {
+                  client.getInputStream().read(new byte[4096]);
+                  OutputStream out = client.getOutputStream();
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.write(new byte[1000]);
+                  out.flush();
+                } catch (IOException ignored) {
+                  // the test fails on its own assertions if the response never arrives
+                }
+              });
+      serverThread.start();
+      String url = "http://127.0.0.1:" + socket.getLocalPort() + "/t/model.pdparams";
       ConfigException e = assertThrows(ConfigException.class, () -> cache().resolvePretrained(url));
       assertTrue(e.getMessage().startsWith("cannot download " + url + " ("), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
       assertEquals(0, filesUnder(home), "nothing half-written");
+      serverThread.join(5000);
     }
   }
 

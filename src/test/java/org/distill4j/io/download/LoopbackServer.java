@@ -10,13 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP server on 127.0.0.1 serving bytes the test registers, counting requests. A path
- * registered as truncated announces more bytes than it sends, then closes the connection.
+ * An HTTP server on 127.0.0.1 serving bytes the test registers (404 for anything else), counting
+ * requests.
  */
 public final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-  private final Map<String, Long> announced = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
 
   public LoopbackServer() throws IOException {
@@ -32,27 +31,16 @@ public final class LoopbackServer implements AutoCloseable {
             exchange.close();
             return;
           }
-          long length = announced.getOrDefault(path, (long) body.length);
-          exchange.sendResponseHeaders(200, length);
+          exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
-          } catch (IOException expectedForTruncated) {
-            // the JDK server complains when fewer bytes than announced are written
           }
-          exchange.close();
         });
     server.start();
   }
 
   public LoopbackServer serve(String path, byte[] body) {
     files.put(path, body);
-    return this;
-  }
-
-  /** Serves {@code body} but announces {@code contentLength} bytes. */
-  public LoopbackServer serveTruncated(String path, byte[] body, long contentLength) {
-    files.put(path, body);
-    announced.put(path, contentLength);
     return this;
   }
 
