@@ -3,12 +3,13 @@ package org.distill4j.models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
 import org.distill4j.config.Suggest;
+import org.distill4j.io.download.DownloadCache;
 import org.distill4j.models.backbones.ResNetVdSpec;
 import org.distill4j.models.deeplab.DeepLabV3P;
 
@@ -30,7 +31,11 @@ import org.distill4j.models.deeplab.DeepLabV3P;
  * Both {@code pretrained} keys take our {@code .params} files, PaddleSeg's {@code .pdparams} files,
  * or a directory holding {@code model.params} or {@code model.pdparams}; a backbone's also takes
  * timm's ResNet-D safetensors. PaddleSeg's files load by name with PaddleSeg's rules and report
- * {@code There are N/M variables loaded into ...} (see {@link SegmentationModel#loadWeights}).
+ * {@code There are N/M variables loaded into ...} (see {@link SegmentationModel#loadWeights}). A
+ * {@code pretrained} http(s) URL (e.g. PaddleSeg's ImageNet backbones) is downloaded once into
+ * {@code $DISTILL4J_HOME/pretrained_model/} when the config is built ({@link DownloadCache}) and
+ * the local path is handed to the weight loader; a download that fails is a one-line error, never a
+ * silent random init.
  */
 public final class Models {
   /**
@@ -122,18 +127,7 @@ public final class Models {
     int in = c.optInt("in_channels", 3);
     apply(c, "in_channels", () -> b.optInChannels(in));
     if (c.has("pretrained")) {
-      String value = c.getString("pretrained");
-      if (isUrl(value)) {
-        warnings.accept(
-            c.file()
-                + ": "
-                + c.childPath("pretrained")
-                + ": ignored: cannot download "
-                + value
-                + "; starting from random init");
-      } else {
-        b.optPretrained(localWeights(c, "pretrained", warnings));
-      }
+      b.optPretrained(localWeights(c, "pretrained", warnings));
     }
     try {
       return b.build();
@@ -142,15 +136,16 @@ public final class Models {
     }
   }
 
-  private static boolean isUrl(String value) {
-    String v = value.toLowerCase(Locale.ROOT);
-    return v.startsWith("http://") || v.startsWith("https://") || v.startsWith("ftp://");
-  }
-
   private static Path localWeights(ConfigMap c, String key, Consumer<String> warnings) {
     String value = c.getString(key);
-    if (isUrl(value)) {
-      throw c.error(key, "cannot download " + value + "; give a local file saved by distill4j");
+    if (DownloadCache.isUrl(value)) {
+      // Downloaded (once) when the config is built, so `check` fetches too and training never
+      // starts only to fail on the network later.
+      try {
+        return DownloadCache.standard().resolvePretrained(value);
+      } catch (ConfigException e) {
+        throw c.error(key, e.getMessage());
+      }
     }
     Path p = Path.of(value);
     Path ours = p.resolveSibling("model" + WeightsIO.EXTENSION);

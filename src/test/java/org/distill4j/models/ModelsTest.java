@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,9 +17,13 @@ import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.io.download.DownloadCache;
+import org.distill4j.io.download.LoopbackServer;
+import org.distill4j.io.download.TestArchives;
 import org.distill4j.models.backbones.ResNetVdSpec;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelsTest {
   /** The tutorial's student model section, as a YAML file would give it. */
@@ -154,24 +159,38 @@ class ModelsTest {
   }
 
   @Test
-  void backboneUrlPretrainedIsAWarningNotAnError() {
-    Map<String, Object> m = student();
-    String url = "https://bj.bcebos.com/paddleseg/dygraph/resnet50_vd_ssld_v2.tar.gz";
-    backboneOf(m).put("type", "ResNet50_vd");
-    backboneOf(m).put("pretrained", url);
-    List<String> warnings = new ArrayList<>();
-    SegmentationModel model = Models.registry(warnings::add).build(config(m));
-    assertTrue(model.backboneSpec().pretrained().isEmpty());
-    assertEquals(
-        List.of(
-            "student.yml: model.backbone.pretrained: ignored: cannot download "
-                + url
-                + "; starting from random init"),
-        warnings);
-    Map<String, Object> n = student();
-    n.put("pretrained", url);
-    assertTrue(
-        error(n).contains("model.pretrained: cannot download"), "model weights must be local");
+  void pretrainedUrlsResolveToTheDownloadCache(@TempDir Path home) throws Exception {
+    byte[] archive =
+        TestArchives.tarGz(TestArchives.entries("r50/model.pdparams", "backbone weights"));
+    String previous = System.getProperty(DownloadCache.HOME_PROPERTY);
+    System.setProperty(DownloadCache.HOME_PROPERTY, home.toString());
+    try (LoopbackServer server =
+        new LoopbackServer()
+            .serve("/resnet50_vd_ssld_v2.tar.gz", archive)
+            .serve("/best/model.pdparams", new byte[] {1, 2, 3})) {
+      Map<String, Object> m = student();
+      backboneOf(m).put("type", "ResNet50_vd");
+      backboneOf(m).put("pretrained", server.url("/resnet50_vd_ssld_v2.tar.gz"));
+      m.put("pretrained", server.url("/best/model.pdparams"));
+      SegmentationModel model = Models.registry().build(config(m));
+      assertEquals(
+          home.resolve("pretrained_model/resnet50_vd_ssld_v2"),
+          model.backboneSpec().pretrained().orElseThrow());
+      assertEquals(2, server.requests());
+      Models.registry().build(config(m));
+      assertEquals(2, server.requests(), "the second build uses the cache");
+      Map<String, Object> n = student();
+      n.put("pretrained", server.url("/nothing.pdparams"));
+      String err = error(n);
+      assertTrue(err.contains("model.pretrained: cannot download "), err);
+      assertTrue(err.contains("(HTTP 404)") && err.contains("pretrained: Null"), err);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(DownloadCache.HOME_PROPERTY);
+      } else {
+        System.setProperty(DownloadCache.HOME_PROPERTY, previous);
+      }
+    }
   }
 
   @Test
