@@ -26,9 +26,10 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Seeded fuzzing of the two inputs a user hands the tool: configs (values of the wrong type or
  * range, keys deleted, values wrapped in lists and maps, typos, text cut short) and image and label
- * files (random bytes, truncated or corrupted PNGs). Whatever the input, the tool answers with its
- * own one-line error (exit code 2) or accepts it (exit code 0): never an unexpected exception,
- * never a stack trace.
+ * files (random bytes, truncated or corrupted PNGs), list files (byte-order marks, CRLF, blank
+ * lines, UTF-16 and Latin-1, tabs, extra fields) and images in other formats (grey, RGBA, 16-bit,
+ * palette PNGs). Whatever the input, the tool answers with its own one-line error (exit code 2) or
+ * accepts it (exit code 0): never an unexpected exception, never a stack trace.
  */
 class FuzzInputsTest {
   private static final int CONFIG_CASES = 300;
@@ -218,6 +219,123 @@ class FuzzInputsTest {
     assertTrue(problems.isEmpty(), problems.size() + " answers not the tool's own:\n" + problems);
     // Bytes flipped inside a JPEG's entropy-coded data may still decode; the rest must not pass.
     assertTrue(refused > DATA_CASES / 2, "refused " + refused + " of " + DATA_CASES);
+  }
+
+  private static final int FORMAT_CASES = 24;
+
+  @Test
+  void listFileEncodingsAndImageFormatsGetTheToolsOwnAnswer() throws Exception {
+    Path config = tmp.resolve("format_fuzz.yml");
+    List<String> problems = new ArrayList<>();
+    int accepted = 0;
+    for (int c = 0; c < FORMAT_CASES; c++) {
+      Random random = new Random(3000 + c);
+      Path copy = tmp.resolve("format_" + c);
+      copyTree(data, copy);
+      String change =
+          random.nextBoolean() ? mutateListFile(copy, random) : convertImage(copy, random);
+      Files.writeString(
+          config,
+          "_base_: '"
+              + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
+                  .toAbsolutePath()
+              + "'\niters: 1\ntrain_dataset: {dataset_root: '"
+              + copy
+              + "'}\nval_dataset: {dataset_root: '"
+              + copy
+              + "'}\n");
+      Outcome check = run("check", "--config", config.toString());
+      problems.add(problem(check, "check, case " + c + " " + change));
+      // Lossless changes must be accepted, text that is not a valid list must be refused.
+      boolean mustPass =
+          !change.contains("UTF-16")
+              && !change.contains("Latin-1")
+              && !change.contains("third field");
+      assertEquals(
+          mustPass ? Main.OK : Main.USAGE,
+          check.code,
+          "case " + c + " " + change + "\n" + check.err);
+      if (check.code == Main.OK) {
+        accepted++;
+        if (c % 6 == 0) { // an accepted input also trains
+          Outcome train =
+              run(
+                  "train",
+                  "--config",
+                  config.toString(),
+                  "--save_dir",
+                  tmp.resolve("fmt_" + c).toString());
+          problems.add(problem(train, "train, case " + c + " " + change));
+          assertEquals(
+              Main.OK, train.code, "train after an accepted check, case " + c + " " + change);
+        }
+      }
+    }
+    problems.removeIf(java.util.Objects::isNull);
+    assertTrue(problems.isEmpty(), problems.size() + " answers not the tool's own:\n" + problems);
+    // Byte-order marks, CRLF, blank lines and lossless format changes must be accepted.
+    assertTrue(accepted > FORMAT_CASES / 3, "accepted " + accepted + " of " + FORMAT_CASES);
+  }
+
+  /** Rewrites train_list.txt with another encoding, line ending, separator or field count. */
+  private static String mutateListFile(Path root, Random random) throws Exception {
+    Path list = root.resolve("train_list.txt");
+    String text = Files.readString(list);
+    switch (random.nextInt(7)) {
+      case 0 -> {
+        Files.write(list, ("\uFEFF" + text).getBytes(StandardCharsets.UTF_8));
+        return "list: byte-order mark";
+      }
+      case 1 -> {
+        Files.writeString(list, text.replace("\n", "\r\n"));
+        return "list: CRLF";
+      }
+      case 2 -> {
+        Files.writeString(list, "\n\n" + text.replace("\n", "\n\n  \n"));
+        return "list: blank lines";
+      }
+      case 3 -> {
+        Files.write(list, text.getBytes(StandardCharsets.UTF_16));
+        return "list: UTF-16";
+      }
+      case 4 -> {
+        Files.write(
+            list,
+            (text + "JPEGImages/\u00e9t\u00e9.jpg x.png\n").getBytes(StandardCharsets.ISO_8859_1));
+        return "list: Latin-1 name";
+      }
+      case 5 -> {
+        Files.writeString(list, text.replaceFirst(" ", "\t"));
+        return "list: a tab instead of a blank";
+      }
+      default -> {
+        Files.writeString(list, text.replaceFirst("\n", " extra\n"));
+        return "list: a third field";
+      }
+    }
+  }
+
+  /** Replaces one training image by the same picture in another format or channel layout. */
+  private static String convertImage(Path root, Random random) throws Exception {
+    List<Path> images;
+    try (Stream<Path> walk = Files.walk(root.resolve("JPEGImages"))) {
+      images = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    Path victim = images.get(random.nextInt(images.size()));
+    java.awt.image.BufferedImage rgb = javax.imageio.ImageIO.read(victim.toFile());
+    int type =
+        switch (random.nextInt(4)) {
+          case 0 -> java.awt.image.BufferedImage.TYPE_BYTE_GRAY;
+          case 1 -> java.awt.image.BufferedImage.TYPE_INT_ARGB;
+          case 2 -> java.awt.image.BufferedImage.TYPE_USHORT_GRAY;
+          default -> java.awt.image.BufferedImage.TYPE_BYTE_INDEXED;
+        };
+    java.awt.image.BufferedImage converted =
+        new java.awt.image.BufferedImage(rgb.getWidth(), rgb.getHeight(), type);
+    converted.getGraphics().drawImage(rgb, 0, 0, null);
+    // The file keeps its name: a PNG behind a .jpg name is what users' folders hold too.
+    javax.imageio.ImageIO.write(converted, "png", victim.toFile());
+    return "image " + root.relativize(victim) + " as a PNG of type " + type;
   }
 
   /** Overwrites {@code file} with random bytes, a cut-off copy, or a copy with bytes flipped. */
