@@ -89,7 +89,8 @@ final class CheckCommand implements Main.Command {
               + key
               + ": dataset_root "
               + root
-              + " does not exist; data not checked (bin/distill4j make-dataset --out "
+              + " does not exist; data not checked (train, distill and eval download PaddleSeg's"
+              + " optic-disc set there for an OpticDiscSeg dataset; bin/distill4j make-dataset --out "
               + root
               + " generates a synthetic set)");
       return;

@@ -1,16 +1,20 @@
 package org.distill4j.data;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 
 /**
  * PaddleSeg's optic-disc dataset (2 classes: background, disc): {@code JPEGImages/*.jpg}, {@code
  * Annotations/*.png} and {@code train_list.txt} / {@code val_list.txt} / {@code test_list.txt}
  * under {@code dataset_root} (default {@code data/optic_disc_seg}), lines split on whitespace.
- * {@link SyntheticFundusGenerator} writes a set in the same layout.
+ * {@link SyntheticFundusGenerator} writes a set in the same layout. Built from a config whose
+ * {@code dataset_root} does not exist, it downloads PaddleSeg's set there first ({@link
+ * OpticDiscDownload}).
  */
 public final class OpticDiscSeg implements SegDataset {
   public static final int NUM_CLASSES = 2;
@@ -43,9 +47,18 @@ public final class OpticDiscSeg implements SegDataset {
       throw cfg.error(
           "num_classes", "OpticDiscSeg has exactly 2 classes, got " + cfg.getInt("num_classes"));
     }
+    Path root = Path.of(cfg.optString("dataset_root", DEFAULT_ROOT));
+    if (!Files.exists(root)) {
+      // As PaddleSeg does: a missing root is filled with the real set, downloaded once.
+      try {
+        OpticDiscDownload.into(root);
+      } catch (ConfigException e) {
+        throw cfg.error("dataset_root", e.getMessage());
+      }
+    }
     Builder b =
         builder()
-            .optRoot(Path.of(cfg.optString("dataset_root", DEFAULT_ROOT)))
+            .optRoot(root)
             .optMode(mode)
             .optTransforms(Compose.fromConfig(cfg.optMapList("transforms"), mode))
             .optLabelMap(LabelMap.fromConfig(cfg, NUM_CLASSES, 255));
