@@ -10,7 +10,7 @@ import org.distill4j.tutorial.TutorialScale;
 final class TutorialCommand implements Main.Command {
   @Override
   public String summary() {
-    return "generate data if absent, train teacher and student, print the table (--scale cpu|smoke|gpu)";
+    return "download or generate data if absent, train teacher and student, print the table (--scale cpu|smoke|gpu --data real|synthetic)";
   }
 
   /** {@code --seeds 0,1,2} (student and distilled runs per seed), else {@code --seed}, else 0. */
@@ -30,6 +30,20 @@ final class TutorialCommand implements Main.Command {
     return seeds;
   }
 
+  /** {@code --data real|synthetic}; without it, the real set when it is there or downloads. */
+  static Tutorial.DataSource dataSource(String value) {
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "real" -> Tutorial.DataSource.REAL;
+      case "synthetic" -> Tutorial.DataSource.SYNTHETIC;
+      case "auto" -> Tutorial.DataSource.REAL_OR_SYNTHETIC;
+      default ->
+          throw new org.distill4j.config.ConfigException(
+              "tutorial: --data must be real or synthetic, got '"
+                  + value
+                  + "' (the data folder is --data_root)");
+    };
+  }
+
   @Override
   public int run(String[] argv) {
     Args args =
@@ -37,7 +51,7 @@ final class TutorialCommand implements Main.Command {
             "tutorial",
             argv,
             Set.of(),
-            Set.of("scale", "out", "data", "seed", "seeds", "num_workers"));
+            Set.of("scale", "out", "data", "data_root", "seed", "seeds", "num_workers"));
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
     Tutorial.Builder builder =
         Tutorial.builder()
@@ -45,8 +59,9 @@ final class TutorialCommand implements Main.Command {
             .optOutputDir(Path.of(args.get("out", "output/tutorial_" + scale.id())))
             .optSeed(args.intValue("seed", 0))
             .optNumWorkers(args.intValue("num_workers", 2));
-    if (args.has("data")) {
-      builder.optDataRoot(args.path("data"));
+    builder.optDataSource(dataSource(args.get("data", "auto")));
+    if (args.has("data_root")) {
+      builder.optDataRoot(args.path("data_root"));
     }
     long t0 = System.nanoTime();
     List<Tutorial.Row> rows = builder.build().run(seeds(args));

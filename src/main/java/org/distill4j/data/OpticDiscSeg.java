@@ -66,6 +66,14 @@ public final class OpticDiscSeg implements SegDataset {
     return b.build();
   }
 
+  /**
+   * Downloads PaddleSeg's optic-disc set into {@code root} (which must not exist), as a config with
+   * a missing {@code dataset_root} does; a ConfigException says why when it cannot.
+   */
+  public static void download(Path root) {
+    OpticDiscDownload.into(root);
+  }
+
   /** The list file name for a mode. */
   public static String listFileName(String mode) {
     return mode.toLowerCase(Locale.ROOT) + "_list.txt";

@@ -15,6 +15,7 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.data.OpticDiscSeg;
 import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.distill.DistillSetup;
 import org.distill4j.models.SegmentationModel;
@@ -39,6 +40,7 @@ public final class Tutorial {
   private final Path projectRoot;
   private final Path outputDir;
   private final Path dataRoot;
+  private final DataSource data;
   private final long seed;
   private final int numWorkers;
   private final List<TrainingListener> extraListeners;
@@ -51,6 +53,7 @@ public final class Tutorial {
         (b.dataRoot != null ? b.dataRoot : Paths.get(scale.dataRoot()))
             .toAbsolutePath()
             .normalize();
+    this.data = b.data;
     this.seed = b.seed;
     this.numWorkers = b.numWorkers;
     this.extraListeners = List.copyOf(b.listeners);
@@ -122,15 +125,44 @@ public final class Tutorial {
       double msPerIter,
       double seconds) {}
 
-  /** Generates the synthetic dataset when {@code dataRoot} has none. Returns true if it did. */
+  /** Where the tutorial's data comes from when its data root is empty. */
+  public enum DataSource {
+    /** PaddleSeg's real optic-disc set, downloaded; an error when it cannot be. */
+    REAL,
+    /** The synthetic set from {@link SyntheticFundusGenerator} (seed 0, the scale's sizes). */
+    SYNTHETIC,
+    /** The real set when it can be downloaded, else the synthetic one. */
+    REAL_OR_SYNTHETIC
+  }
+
+  /**
+   * Fills {@code dataRoot} when it has no dataset, from the configured {@link DataSource}, and says
+   * in one line which data the run uses. Returns true if it wrote data.
+   */
   public boolean ensureData() {
+    String shown = TutorialEnvironment.shown(dataRoot);
     if (Files.exists(dataRoot.resolve("train_list.txt"))) {
       return false;
     }
-    System.out.println(
-        "[DATA] no dataset at "
-            + TutorialEnvironment.shown(dataRoot)
-            + "; generating the synthetic optic-disc set");
+    if (data != DataSource.SYNTHETIC && !Files.exists(dataRoot)) {
+      try {
+        OpticDiscSeg.download(dataRoot);
+        System.out.println("[DATA] using PaddleSeg's optic-disc set, downloaded to " + shown);
+        return true;
+      } catch (ConfigException e) {
+        if (data == DataSource.REAL) {
+          throw e;
+        }
+        System.out.println(
+            "[DATA] the real optic-disc set could not be downloaded; generating the synthetic set"
+                + " at "
+                + shown
+                + " instead");
+      }
+    } else {
+      System.out.println(
+          "[DATA] no dataset at " + shown + "; generating the synthetic optic-disc set");
+    }
     SyntheticFundusGenerator.builder()
         .optSeed(0)
         .optTrain(scale.trainImages())
@@ -432,6 +464,7 @@ public final class Tutorial {
     private Path projectRoot = Paths.get("");
     private Path outputDir = Paths.get("output", "tutorial");
     private Path dataRoot;
+    private DataSource data = DataSource.SYNTHETIC;
     private long seed;
     private int numWorkers = 2;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -451,6 +484,15 @@ public final class Tutorial {
 
     public Builder optOutputDir(Path outputDir) {
       this.outputDir = outputDir;
+      return this;
+    }
+
+    /**
+     * Where an empty data root's data comes from; the synthetic set by default, which the
+     * notebooks' and README's figures were measured on.
+     */
+    public Builder optDataSource(DataSource data) {
+      this.data = data;
       return this;
     }
 
