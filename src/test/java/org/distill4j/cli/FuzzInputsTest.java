@@ -28,8 +28,9 @@ import org.yaml.snakeyaml.Yaml;
  * range, keys deleted, values wrapped in lists and maps, typos, text cut short) and image and label
  * files (random bytes, truncated or corrupted PNGs), list files (byte-order marks, CRLF, blank
  * lines, UTF-16 and Latin-1, tabs, extra fields) and images in other formats (grey, RGBA, 16-bit,
- * palette PNGs). Whatever the input, the tool answers with its own one-line error (exit code 2) or
- * accepts it (exit code 0): never an unexpected exception, never a stack trace.
+ * palette PNGs) or with an EXIF orientation tag. Whatever the input, the tool answers with its own
+ * one-line error (exit code 2) or accepts it (exit code 0): never an unexpected exception, never a
+ * stack trace.
  */
 class FuzzInputsTest {
   private static final int CONFIG_CASES = 300;
@@ -322,6 +323,13 @@ class FuzzInputsTest {
       images = walk.filter(Files::isRegularFile).sorted().toList();
     }
     Path victim = images.get(random.nextInt(images.size()));
+    if (random.nextInt(3) == 0) {
+      int orientation = 1 + random.nextInt(8);
+      byte[] jpeg = Files.readAllBytes(victim);
+      Files.write(victim, withExifOrientation(jpeg, orientation));
+      // The images are square, so every orientation keeps the label's size.
+      return "image " + root.relativize(victim) + " with EXIF orientation " + orientation;
+    }
     java.awt.image.BufferedImage rgb = javax.imageio.ImageIO.read(victim.toFile());
     int type =
         switch (random.nextInt(4)) {
@@ -336,6 +344,31 @@ class FuzzInputsTest {
     // The file keeps its name: a PNG behind a .jpg name is what users' folders hold too.
     javax.imageio.ImageIO.write(converted, "png", victim.toFile());
     return "image " + root.relativize(victim) + " as a PNG of type " + type;
+  }
+
+  /**
+   * The JPEG with an EXIF segment holding only an orientation tag, inserted after the SOI marker (a
+   * little-endian TIFF header, one IFD entry 0x0112 SHORT).
+   */
+  private static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    java.nio.ByteBuffer tiff =
+        java.nio.ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8); // header, IFD at 8
+    tiff.putShort((short) 1); // one entry
+    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation);
+    tiff.putShort((short) 0).putInt(0); // value padding, no next IFD
+    byte[] exif = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    int length = 2 + exif.length + tiff.capacity();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(jpeg, 0, 2); // SOI
+    out.write(0xFF);
+    out.write(0xE1); // APP1
+    out.write(length >> 8);
+    out.write(length & 0xFF);
+    out.write(exif, 0, exif.length);
+    out.write(tiff.array(), 0, tiff.capacity());
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
   }
 
   /** Overwrites {@code file} with random bytes, a cut-off copy, or a copy with bytes flipped. */
