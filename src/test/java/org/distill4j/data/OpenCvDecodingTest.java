@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Images decode to the RGB that OpenCV's {@code imread(IMREAD_COLOR)} gives (PaddleSeg's reader),
- * within 2 per channel: all 8 EXIF orientations, CMYK JPEG, grey, palette, RGBA and 16-bit PNGs.
- * The files and the references are made at test time by Debian's python3-opencv and python3-pil.
+ * within 2 per channel: all 8 EXIF orientations, CMYK and YCCK JPEGs, grey, palette, RGBA and
+ * 16-bit PNGs. The files and the references are made at test time by Debian's python3-opencv and
+ * python3-pil (the YCCK file by ImageMagick, which .ci/run installs).
  */
 class OpenCvDecodingTest {
   @TempDir static Path dir;
@@ -37,9 +38,10 @@ class OpenCvDecodingTest {
             .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python timed out");
-    assertEquals(0, p.exitValue(), "needs /usr/bin/python3 with cv2 and PIL: " + out);
+    assertEquals(
+        0, p.exitValue(), "needs /usr/bin/python3 with cv2 and PIL, and ImageMagick: " + out);
     names = new ArrayList<>(out.lines().map(String::strip).filter(s -> !s.isEmpty()).toList());
-    assertEquals(15, names.size(), out);
+    assertEquals(16, names.size(), out);
   }
 
   @Test

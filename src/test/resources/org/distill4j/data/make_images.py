@@ -12,6 +12,13 @@ for o in range(1, 9):
     ex = Image.Exif(); ex[274] = o
     p = os.path.join(out, f"exif{o}.jpg"); base.save(p, quality=100, subsampling=0, exif=ex.tobytes()); files.append(p)
 p = os.path.join(out, "cmyk.jpg"); base.convert("CMYK").save(p, quality=100); files.append(p)
+# YCCK (Adobe transform 2): neither PIL nor OpenCV writes it; ImageMagick's libjpeg does.
+import subprocess
+src = os.path.join(out, "ycck_source.png"); base.save(src)
+p = os.path.join(out, "ycck.jpg")
+subprocess.run(["convert", src, "-colorspace", "CMYK", "-quality", "100", "-define", "jpeg:colorspace=YCCK", p], check=True)
+assert open(p, "rb").read().find(b"Adobe") > 0, "ImageMagick wrote no Adobe segment"
+files.append(p)
 p = os.path.join(out, "grey.jpg"); base.convert("L").save(p, quality=100); files.append(p)
 p = os.path.join(out, "grey.png"); base.convert("L").save(p); files.append(p)
 p = os.path.join(out, "palette.png"); base.convert("P", palette=Image.ADAPTIVE, colors=32).save(p); files.append(p)
