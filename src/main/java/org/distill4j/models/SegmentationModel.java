@@ -34,6 +34,9 @@ import org.distill4j.io.weights.Safetensors;
  * attached; PaddleSeg's own sublayer names are accepted as aliases.
  */
 public final class SegmentationModel {
+  /** Skipped entries listed one per line before the rest are counted. */
+  private static final int MAX_WARNINGS = 20;
+
   private static final String MODEL_KIND = "model";
   private static final String BACKBONE_KIND = "backbone";
 
@@ -42,7 +45,6 @@ public final class SegmentationModel {
   private final SegmentationNet net;
   private final BackboneSpec backboneSpec;
   private final Path pretrained;
-  private static final int MAX_WARNINGS = 20;
 
   private NDManager manager;
   private TapRecorder attached;

@@ -117,7 +117,7 @@ final class WeightsIO {
    */
   static void load(
       Path file, String kind, String arch, Block target, Block twin, NDManager manager) {
-    Checksums.verifyFile(file);
+    // The caller (SegmentationModel) has verified the file against its checkpoint's checksums.
     List<Pair<String, Parameter>> params =
         target.getParameters().stream().collect(Collectors.toList());
     try (DataInputStream in =

@@ -11,8 +11,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,11 +64,8 @@ class PaddleWeightsTest {
     return model;
   }
 
-  private static float[] floats(Path file) throws Exception {
-    byte[] raw = Files.readAllBytes(file);
-    float[] out = new float[raw.length / 4];
-    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
+  private static float[] floats(Path file) {
+    return Python.float32File(file);
   }
 
   private static Path export(int depth, int outputStride) {

@@ -21,6 +21,21 @@ public final class Python {
 
   private Python() {}
 
+  /** The little-endian float32 values a fixture script wrote with numpy's {@code tofile}. */
+  public static float[] float32File(Path file) {
+    try {
+      byte[] raw = Files.readAllBytes(file);
+      float[] out = new float[raw.length / 4];
+      java.nio.ByteBuffer.wrap(raw)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(out);
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError("cannot read the fixture " + file, e);
+    }
+  }
+
   /** Runs {@code script} with {@code args} in {@code dir}; returns its standard output. */
   public static String run(Path dir, String script, String... args) {
     if (!Files.isExecutable(INTERPRETER)) {

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,11 +81,8 @@ class PdparamsTest {
     assertTrue(Python.run(dir, FIXTURES).contains("ok"));
   }
 
-  private static float[] expected(String name) throws Exception {
-    byte[] raw = Files.readAllBytes(dir.resolve(name + ".f32"));
-    float[] out = new float[raw.length / 4];
-    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
+  private static float[] expected(String name) {
+    return Python.float32File(dir.resolve(name + ".f32"));
   }
 
   private static final List<String> NAMES =

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -62,11 +59,8 @@ class SafetensorsTest {
     assertTrue(Python.run(dir, FIXTURES).contains("ok"));
   }
 
-  private static float[] expected(String name) throws Exception {
-    byte[] raw = Files.readAllBytes(dir.resolve(name + ".f32"));
-    float[] out = new float[raw.length / 4];
-    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
+  private static float[] expected(String name) {
+    return Python.float32File(dir.resolve(name + ".f32"));
   }
 
   @Test
