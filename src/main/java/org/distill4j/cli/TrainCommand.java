@@ -3,19 +3,17 @@ package org.distill4j.cli;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Locale;
 import java.util.Set;
+import org.distill4j.app.RunListeners;
+import org.distill4j.app.TrainingRun;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.models.SegmentationModel;
-import org.distill4j.train.ConsoleProgress;
 import org.distill4j.train.Devices;
-import org.distill4j.train.History;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingResult;
 import org.distill4j.train.TrainingSetup;
-import org.distill4j.viz.ChartWriter;
 
 /** {@code train}: PaddleSeg's {@code train.py} for one config. */
 final class TrainCommand implements Main.Command {
@@ -96,7 +94,10 @@ final class TrainCommand implements Main.Command {
             args.has("devices") ? args.require("devices") : null, new SegConfig(config.root()));
   }
 
-  /** Saves the resolved config, attaches history, console and chart listeners, and trains. */
+  /**
+   * Trains with the command line's listener preset (PaddleSeg's log; charts with {@code --use_vdl})
+   * through the shared recipe.
+   */
   static TrainingResult train(
       SegTrainer.Builder builder,
       ResolvedConfig config,
@@ -105,32 +106,11 @@ final class TrainCommand implements Main.Command {
       boolean useVdl,
       String title) {
     Path saveDir = options.build().saveDir();
-    config.save(saveDir);
-    History history = new History(saveDir);
-    builder.addListener(history).addListener(new ConsoleProgress());
-    if (useVdl) {
-      builder.addListener(new ChartWriter(history, saveDir, title));
-    }
-    System.out.println(
-        "[TRAIN] "
-            + model.name()
-            + ", "
-            + String.format(Locale.ROOT, "%,d", model.parameterCount())
-            + " parameters; saving to "
-            + saveDir);
-    SegTrainer trainer = builder.build();
-    Device[] devices = trainer.devices();
-    int batchSize = trainer.options().batchSize();
-    System.out.println(
-        "[TRAIN] devices: "
-            + Devices.describe(devices)
-            + (devices.length == 1
-                ? ""
-                : "; data parallel, batch_size "
-                    + batchSize
-                    + " per device ("
-                    + batchSize * devices.length
-                    + " images per iteration)"));
-    return trainer.train();
+    return TrainingRun.train(
+        builder,
+        config,
+        model,
+        RunListeners.commandLine(saveDir, title, useVdl),
+        System.out::println);
   }
 }

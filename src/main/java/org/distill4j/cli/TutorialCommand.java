@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.distill4j.tutorial.Tutorial;
+import org.distill4j.tutorial.TutorialBuilder;
 import org.distill4j.tutorial.TutorialScale;
+import org.distill4j.tutorial.TutorialTable;
 
 /** {@code tutorial}: the whole walk-through at one scale, ending with the comparison table. */
 final class TutorialCommand implements Main.Command {
@@ -53,7 +55,7 @@ final class TutorialCommand implements Main.Command {
             Set.of(),
             Set.of("scale", "out", "data", "data_root", "seed", "seeds", "num_workers"));
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
-    Tutorial.Builder builder =
+    TutorialBuilder builder =
         Tutorial.builder()
             .optScale(scale)
             .optOutputDir(Path.of(args.get("out", "output/tutorial_" + scale.id())))
@@ -66,7 +68,7 @@ final class TutorialCommand implements Main.Command {
     long t0 = System.nanoTime();
     List<Tutorial.Row> rows = builder.build().run(seeds(args));
     System.out.println();
-    System.out.print(Tutorial.table(rows));
+    System.out.print(TutorialTable.format(rows));
     System.out.printf(
         "[TUTORIAL] %s scale finished in %.1f minutes%n",
         scale.id(), (System.nanoTime() - t0) / 60e9);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -62,6 +63,24 @@ public final class DistillObjective implements TrainingObjective {
     this.spec = spec;
     this.connectors = new ArrayList<>(connectors);
     this.teacherOutputs = teacher;
+  }
+
+  /**
+   * The tensor the loss of entry {@code entry} compares with the teacher's: the student's tensor
+   * through the entry's trained connector (inference mode), or the tensor itself when the entry has
+   * no connector. For looking at what a connector learned.
+   */
+  public NDArray connect(int entry, NDArray studentTensor) {
+    if (entry < 0 || entry >= connectors.size()) {
+      throw new IllegalArgumentException(
+          "entry " + entry + " does not exist; there are " + connectors.size());
+    }
+    Block connector = connectors.get(entry);
+    if (connector == null) {
+      return studentTensor;
+    }
+    ParameterStore inference = new ParameterStore(studentTensor.getManager(), false);
+    return connector.forward(inference, new NDList(studentTensor), false).singletonOrThrow();
   }
 
   /** Takes the teacher's outputs from {@code source} (a cache) instead of the teacher itself. */

@@ -6,46 +6,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import org.distill4j.app.RunListeners;
+import org.distill4j.app.TrainingRun;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.DerivedConfig;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.data.OpticDiscSeg;
 import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.distill.DistillSetup;
+import org.distill4j.distill.DistillSpec;
 import org.distill4j.models.SegmentationModel;
-import org.distill4j.train.ConsoleProgress;
-import org.distill4j.train.History;
 import org.distill4j.train.IterationLog;
 import org.distill4j.train.SegTrainer;
-import org.distill4j.train.TrainingListener;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingResult;
 import org.distill4j.train.TrainingSetup;
-import org.distill4j.viz.ChartWriter;
 import org.distill4j.viz.Charts;
+import org.distill4j.viz.LiveChart;
 
 /**
- * The tutorial's main job in one call: make sure the data exists (generating the synthetic set if
- * needed), train the teacher, train the student alone, and compare them. The CLI's {@code tutorial}
- * command and the notebooks both use it.
+ * The tutorial's steps, each one call: make sure the data exists, train a role, distil, load a
+ * run's best weights, compare. The CLI's {@code tutorial} command and the four notebooks train
+ * through these same calls, with the listener preset of their front end (PaddleSeg's log for the
+ * command line; a progress line per evaluation and a live chart for a notebook).
  */
 public final class Tutorial {
+  /** Role name of the distilled student's row and run. */
+  public static final String DISTILLED = "distilled";
+
+  private final TutorialBuilder settings;
   private final TutorialScale scale;
   private final Path projectRoot;
   private final Path outputDir;
   private final Path dataRoot;
-  private final DataSource data;
-  private final long seed;
-  private final int numWorkers;
-  private final List<TrainingListener> extraListeners;
 
-  private Tutorial(Builder b) {
+  Tutorial(TutorialBuilder b) {
+    this.settings = b.copy();
     this.scale = b.scale;
     this.projectRoot = b.projectRoot.toAbsolutePath().normalize();
     this.outputDir = b.outputDir.toAbsolutePath().normalize();
@@ -53,14 +57,10 @@ public final class Tutorial {
         (b.dataRoot != null ? b.dataRoot : Paths.get(scale.dataRoot()))
             .toAbsolutePath()
             .normalize();
-    this.data = b.data;
-    this.seed = b.seed;
-    this.numWorkers = b.numWorkers;
-    this.extraListeners = List.copyOf(b.listeners);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static TutorialBuilder builder() {
+    return new TutorialBuilder();
   }
 
   /** The scale whose configs and dataset size this tutorial uses. */
@@ -83,9 +83,21 @@ public final class Tutorial {
     return dataRoot;
   }
 
-  /** The seed of every run. */
+  /** The seed of every run unless a call names another. */
   public long seed() {
-    return seed;
+    return settings.seed;
+  }
+
+  /**
+   * This tutorial with nothing printed or drawn while it trains (the history and PNG charts are
+   * still written): for a batch of runs whose results are shown together afterwards.
+   */
+  public Tutorial quiet() {
+    TutorialBuilder b = settings.copy();
+    b.progress = RunListeners.Progress.SILENT;
+    b.show = null;
+    b.update = null;
+    return b.build();
   }
 
   /** The save directory of the run called {@code name}, e.g. {@code teacher} (may not exist). */
@@ -101,8 +113,8 @@ public final class Tutorial {
     Path dir = runDir(name);
     try {
       if (Files.exists(dir)) {
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
           }
         }
@@ -123,7 +135,12 @@ public final class Tutorial {
       double miou,
       double[] classIou,
       double msPerIter,
-      double seconds) {}
+      double seconds) {
+    /** The IoU of class 1, the optic disc (NaN without it). */
+    public double discIou() {
+      return classIou.length > 1 ? classIou[1] : Double.NaN;
+    }
+  }
 
   /** Where the tutorial's data comes from when its data root is empty. */
   public enum DataSource {
@@ -140,76 +157,62 @@ public final class Tutorial {
    * in one line which data the run uses. Returns true if it wrote data.
    */
   public boolean ensureData() {
-    String shown = TutorialEnvironment.shown(dataRoot);
-    if (Files.exists(dataRoot.resolve("train_list.txt"))) {
-      return false;
-    }
-    if (data != DataSource.SYNTHETIC && !Files.exists(dataRoot)) {
-      try {
-        OpticDiscSeg.download(dataRoot);
-        System.out.println("[DATA] using PaddleSeg's optic-disc set, downloaded to " + shown);
-        return true;
-      } catch (ConfigException e) {
-        if (data == DataSource.REAL) {
-          throw e;
-        }
-        System.out.println(
-            "[DATA] the real optic-disc set could not be downloaded; generating the synthetic set"
-                + " at "
-                + shown
-                + " instead");
-      }
-    } else {
-      System.out.println(
-          "[DATA] no dataset at " + shown + "; generating the synthetic optic-disc set");
-    }
-    SyntheticFundusGenerator.builder()
-        .optSeed(0)
-        .optTrain(scale.trainImages())
-        .optVal(scale.valImages())
-        .optTest(scale.testImages())
-        .optImageSize(scale.imageWidth(), scale.imageHeight())
-        .build()
-        .generate(dataRoot);
-    return true;
+    return TutorialData.ensure(dataRoot, settings.data, scale);
   }
 
-  /** The scale's config for {@code role} with its dataset roots pointed at this run's data. */
+  /**
+   * The scale's config for {@code role} ({@code teacher} or {@code student}) with its dataset roots
+   * pointed at this tutorial's data, written to {@code configs/<role>.yml} in the output directory.
+   */
   public ResolvedConfig config(String role) {
     Path base =
         role.equals("teacher")
             ? scale.teacherConfig(projectRoot)
             : scale.studentConfig(projectRoot);
-    Path derived = outputDir.resolve("configs").resolve(role + ".yml");
-    String yaml =
-        "_base_: '"
-            + base.toAbsolutePath()
-            + "'\n"
-            + "train_dataset:\n  dataset_root: '"
-            + dataRoot
-            + "'\n"
-            + "val_dataset:\n  dataset_root: '"
-            + dataRoot
-            + "'\n";
-    try {
-      Files.createDirectories(derived.getParent());
-      Files.writeString(derived, yaml);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + derived, e);
+    Map<String, Object> root = Map.of("dataset_root", dataRoot.toString());
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.put("train_dataset", root);
+    overrides.put("val_dataset", root);
+    return DerivedConfig.write(configFile(role), base, overrides);
+  }
+
+  /**
+   * The student's config with some sections replaced, written to {@code configs/<name>.yml}: e.g.
+   * {@code studentVariant("student_kl_1", Map.of("distill_loss", ...))} for a sweep.
+   */
+  public ResolvedConfig studentVariant(String name, Map<String, Object> sections) {
+    config("student");
+    return DerivedConfig.write(configFile(name), configFile("student"), sections);
+  }
+
+  /** The teacher's config with its weights set to the trained teacher's {@code best_model}. */
+  public ResolvedConfig trainedTeacherConfig() {
+    Path weights = runDir("teacher").resolve("best_model");
+    if (!Files.isDirectory(weights)) {
+      throw new ConfigException(
+          "no trained teacher at "
+              + TutorialEnvironment.shown(weights)
+              + "; run train(\"teacher\") first");
     }
-    return ConfigLoader.load(derived);
+    config("teacher");
+    return ConfigLoader.load(
+        configFile("teacher"), Map.of(Overrides.MODEL_PRETRAINED, weights.toString()));
+  }
+
+  Path configFile(String name) {
+    return outputDir.resolve("configs").resolve(name + ".yml");
   }
 
   /** Trains one role ({@code teacher} or {@code student}) alone and returns its table row. */
   public Row train(String role) {
-    return train(role, seed);
+    return train(role, seed());
   }
 
   /** As {@link #train(String)} with another seed (weights init, data order, augmentation). */
   public Row train(String role, long runSeed) {
     ResolvedConfig config = config(role);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, runSeed)) {
-      return fit(role, runSeed, config, setup.segConfig().iters(), setup.model(), setup::trainer);
+      return fit(role, runSeed, config, setup.model(), setup::trainer);
     }
   }
 
@@ -218,80 +221,134 @@ public final class Tutorial {
    * the student config's distillation settings, and returns the {@code distilled} row.
    */
   public Row distill() {
-    return distill(seed);
+    return distill(seed());
   }
 
   /** As {@link #distill()} with another seed for the student. */
   public Row distill(long runSeed) {
-    Path teacherWeights = outputDir.resolve("teacher").resolve("best_model");
-    if (!Files.isDirectory(teacherWeights)) {
-      throw new ConfigException(
-          "no trained teacher at " + teacherWeights + "; run train(\"teacher\") first");
-    }
-    config("teacher");
-    ResolvedConfig teacher =
-        ConfigLoader.load(
-            outputDir.resolve("configs").resolve("teacher.yml"),
-            Map.of(Overrides.MODEL_PRETRAINED, teacherWeights.toString()));
-    ResolvedConfig student = config("student");
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, runSeed)) {
-      setup.evaluateTeacher(System.out::println);
-      return fit(
-          DISTILLED,
-          runSeed,
-          student,
-          setup.student().segConfig().iters(),
-          setup.student().model(),
-          setup::trainer);
+    return distill(DISTILLED, config("student"), null, runSeed);
+  }
+
+  /**
+   * Distils into the run {@code run} with the given student config (e.g. a {@link #studentVariant})
+   * and its {@code distill_loss} and {@code distill} sections.
+   */
+  public Row distill(String run, ResolvedConfig studentConfig, long runSeed) {
+    return distill(run, studentConfig, null, runSeed);
+  }
+
+  /** Distils into the run {@code run} with intermediate tensors set in Java. */
+  public Row distill(String run, DistillSpec spec) {
+    return distill(run, config("student"), spec, seed());
+  }
+
+  private Row distill(String run, ResolvedConfig student, DistillSpec spec, long runSeed) {
+    ResolvedConfig teacher = trainedTeacherConfig();
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, spec, runSeed)) {
+      if (settings.progress != RunListeners.Progress.SILENT) {
+        setup.evaluateTeacher(System.out::println);
+      }
+      return fit(run, runSeed, student, setup.student().model(), setup::trainer);
     }
   }
 
-  /** Role name of the distilled student's row. */
-  public static final String DISTILLED = "distilled";
+  /**
+   * The model of run {@code run} (a role's config; the teacher's for {@code teacher}, else the
+   * student's) with the run's best weights loaded. Close the setup to free its memory.
+   */
+  public TrainingSetup loadBest(String run) {
+    Path weights = runDir(run).resolve("best_model");
+    if (!Files.isDirectory(weights)) {
+      throw new ConfigException(
+          "run '" + run + "' has no best_model at " + TutorialEnvironment.shown(weights));
+    }
+    TrainingSetup setup =
+        TrainingSetup.fromConfig(config(run.equals("teacher") ? "teacher" : "student"), seed());
+    setup.model().setMessages(line -> {});
+    setup.model().loadWeights(weights);
+    return setup;
+  }
+
+  /**
+   * The command lines that train this tutorial's runs as its calls do, to print beside a notebook's
+   * training or to run from a shell.
+   */
+  public TutorialCommands commands() {
+    return new TutorialCommands(this);
+  }
+
+  int numWorkers() {
+    return settings.numWorkers;
+  }
+
+  int saveInterval(int iters) {
+    return Math.max(1, iters / settings.evaluationsPerRun);
+  }
+
+  static int logIters(int iters) {
+    return Math.max(1, Math.min(10, iters / 10));
+  }
+
+  String runDirName(String run, long runSeed) {
+    return runSeed == seed() ? run : run + "_seed" + runSeed;
+  }
 
   private Row fit(
-      String role,
+      String run,
       long runSeed,
       ResolvedConfig config,
-      int iters,
       SegmentationModel model,
       Function<TrainingOptions.Builder, SegTrainer.Builder> trainer) {
-    Path saveDir = outputDir.resolve(runSeed == seed ? role : role + "_seed" + runSeed);
+    Path saveDir = freshRunDir(runDirName(run, runSeed));
+    int iters = config.seg().iters();
     TrainingOptions.Builder options =
         TrainingOptions.builder()
             .optDoEval(true)
-            .optSaveInterval(Math.max(1, iters / 4))
-            .optLogIters(Math.max(1, Math.min(10, iters / 10)))
+            .optSaveInterval(saveInterval(iters))
+            .optLogIters(logIters(iters))
             .optKeepCheckpointMax(1)
             .optSeed(runSeed)
-            .optNumWorkers(numWorkers)
+            .optNumWorkers(settings.numWorkers)
             .optSaveDir(saveDir);
-    config.save(saveDir);
-    History history = new History(saveDir);
-    SegTrainer.Builder builder =
-        trainer
-            .apply(options)
-            .addListener(history)
-            .addListener(new ConsoleProgress())
-            .addListener(new ChartWriter(history, saveDir, role));
-    extraListeners.forEach(builder::addListener);
-    TrainingResult result = builder.build().train();
-    double ms = meanBatchCostMs(history.iterations());
+    RunListeners.Builder watch =
+        RunListeners.builder(saveDir, title(run, runSeed))
+            .optProgress(settings.progress)
+            .optPngCharts(true);
+    if (settings.show != null) {
+      watch.optLiveChart(
+          LiveChart.inPlace(settings.show, settings.update), Math.max(1, iters / 20));
+    }
+    settings.listeners.forEach(watch::addListener);
+    RunListeners listeners = watch.build();
+    TrainingResult result =
+        TrainingRun.train(trainer.apply(options), config, model, listeners, line -> {});
     double[] classIou =
-        history.evaluations().stream()
+        listeners.history().evaluations().stream()
             .filter(e -> e.iteration() == result.bestIteration())
             .findFirst()
             .map(e -> e.metrics().classIou())
             .orElse(new double[0]);
     return new Row(
-        role,
+        run,
         runSeed,
         model.name(),
         model.parameterCount(),
         result.bestMiou(),
         classIou,
-        ms,
+        meanBatchCostMs(listeners.history().iterations()),
         result.seconds());
+  }
+
+  /** A run's name in chart titles: words, not directory names. */
+  static String title(String run, long runSeed) {
+    String words =
+        switch (run) {
+          case "teacher" -> "teacher";
+          case "student" -> "student alone";
+          case DISTILLED -> "distilled student";
+          default -> run.replace('_', ' ');
+        };
+    return runSeed == 0 ? words : words + " (seed " + runSeed + ")";
   }
 
   /**
@@ -299,7 +356,7 @@ public final class Tutorial {
    * order and writes {@code comparison.png}.
    */
   public List<Row> run() {
-    return run(List.of(seed));
+    return run(List.of(seed()));
   }
 
   /**
@@ -331,7 +388,7 @@ public final class Tutorial {
     }
     Map<String, Double> bars = new LinkedHashMap<>();
     for (String role : List.of("teacher", "student", DISTILLED)) {
-      bars.put(role, stats(rows, role, Row::miou)[0]);
+      bars.put(role, TutorialTable.stats(rows, role, Row::miou)[0]);
     }
     Charts.savePng(
         Charts.bars("Validation mIoU (" + scale.id() + " scale)", "mIoU", bars),
@@ -339,25 +396,10 @@ public final class Tutorial {
     return rows;
   }
 
-  /** Mean and sample standard deviation of {@code value} over the rows of {@code role}. */
-  static double[] stats(
-      List<Row> rows, String role, java.util.function.ToDoubleFunction<Row> value) {
-    double[] v = rows.stream().filter(r -> r.role().equals(role)).mapToDouble(value).toArray();
-    if (v.length == 0) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return new double[] {mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
-  }
-
   /**
    * The named top-level sections of a resolved config as YAML, in the config's order, e.g. {@code
    * yamlSections(config, "model", "distill_loss")}: the parts of a config a notebook wants to show.
-   * Sections the config does not have are left out.
+   * Sections the config does not have are left out; paths inside the project are shown relative.
    */
   public static String yamlSections(ResolvedConfig config, String... sections) {
     List<String> wanted = List.of(sections);
@@ -369,157 +411,15 @@ public final class Tutorial {
         keep = colon > 0 && wanted.contains(line.substring(0, colon));
       }
       if (keep) {
-        sb.append(line).append('\n');
+        sb.append(TutorialEnvironment.shownPathsIn(line)).append('\n');
       }
     }
     return sb.toString();
-  }
-
-  /** A plain-text table of the rows. */
-  public static String table(List<Row> rows) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "%-10s %5s %-26s %12s %8s %9s %10s %9s%n",
-            "role",
-            "seed",
-            "model",
-            "parameters",
-            "mIoU",
-            "disc IoU",
-            "ms/iter",
-            "minutes"));
-    for (Row r : rows) {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "%-10s %5d %-26s %,12d %8.4f %9.4f %10.1f %9.2f%n",
-              r.role(),
-              r.seed(),
-              r.model(),
-              r.parameters(),
-              r.miou(),
-              disc(r),
-              r.msPerIter(),
-              r.seconds() / 60));
-    }
-    long runs = rows.stream().filter(r -> r.role().equals(DISTILLED)).count();
-    if (runs > 0 && rows.stream().anyMatch(r -> r.role().equals("student"))) {
-      double[] student = stats(rows, "student", Row::miou);
-      double[] distilled = stats(rows, DISTILLED, Row::miou);
-      double[] gain = gains(rows);
-      if (runs > 1) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "over %d seeds: student %.4f ± %.4f, distilled %.4f ± %.4f (mean ± sd)%n",
-                runs,
-                student[0],
-                student[1],
-                distilled[0],
-                distilled[1]));
-      }
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "distillation gain over the student alone: %+.4f mIoU%s%n",
-              gain[0],
-              runs > 1 ? String.format(Locale.ROOT, " (± %.4f over paired seeds)", gain[1]) : ""));
-    }
-    return sb.toString();
-  }
-
-  /** Mean and sd of (distilled - student) mIoU over seeds that have both rows. */
-  private static double[] gains(List<Row> rows) {
-    List<Row> diffs = new ArrayList<>();
-    for (Row d : rows) {
-      if (d.role().equals(DISTILLED)) {
-        rows.stream()
-            .filter(r -> r.role().equals("student") && r.seed() == d.seed())
-            .findFirst()
-            .ifPresent(
-                st ->
-                    diffs.add(
-                        new Row(
-                            "gain", d.seed(), "", 0, d.miou() - st.miou(), new double[0], 0, 0)));
-      }
-    }
-    return stats(diffs, "gain", Row::miou);
-  }
-
-  private static double disc(Row r) {
-    return r.classIou().length > 1 ? r.classIou()[1] : Double.NaN;
   }
 
   private static double meanBatchCostMs(List<IterationLog> logs) {
     // Skip the first window: it includes warm-up.
     List<IterationLog> steady = logs.size() > 1 ? logs.subList(1, logs.size()) : logs;
     return steady.stream().mapToDouble(IterationLog::batchCost).average().orElse(Double.NaN) * 1000;
-  }
-
-  /** Builder for {@link Tutorial}. */
-  public static final class Builder {
-    private TutorialScale scale = TutorialScale.CPU;
-    private Path projectRoot = Paths.get("");
-    private Path outputDir = Paths.get("output", "tutorial");
-    private Path dataRoot;
-    private DataSource data = DataSource.SYNTHETIC;
-    private long seed;
-    private int numWorkers = 2;
-    private final List<TrainingListener> listeners = new ArrayList<>();
-
-    private Builder() {}
-
-    public Builder optScale(TutorialScale scale) {
-      this.scale = scale;
-      return this;
-    }
-
-    /** The directory holding {@code configs/}; defaults to the working directory. */
-    public Builder optProjectRoot(Path projectRoot) {
-      this.projectRoot = projectRoot;
-      return this;
-    }
-
-    public Builder optOutputDir(Path outputDir) {
-      this.outputDir = outputDir;
-      return this;
-    }
-
-    /**
-     * Where an empty data root's data comes from; the synthetic set by default, which the
-     * notebooks' and README's figures were measured on.
-     */
-    public Builder optDataSource(DataSource data) {
-      this.data = data;
-      return this;
-    }
-
-    /** Where the dataset is (or is generated); defaults to the scale's {@code data/...} root. */
-    public Builder optDataRoot(Path dataRoot) {
-      this.dataRoot = dataRoot;
-      return this;
-    }
-
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    public Builder optNumWorkers(int numWorkers) {
-      this.numWorkers = numWorkers;
-      return this;
-    }
-
-    /** Extra listeners for every training run, e.g. a notebook's live chart. */
-    public Builder addListener(TrainingListener listener) {
-      listeners.add(listener);
-      return this;
-    }
-
-    public Tutorial build() {
-      return new Tutorial(this);
-    }
   }
 }

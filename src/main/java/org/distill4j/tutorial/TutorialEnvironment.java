@@ -7,6 +7,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.distill4j.app.RunListeners;
 import org.distill4j.config.ConfigException;
 
 /**
@@ -97,9 +98,11 @@ public final class TutorialEnvironment {
    * A tutorial builder for the notebooks at {@code scale}: configs from the project root, runs in
    * {@code output/notebooks_<scale>} (or {@code distill4j.output} / {@code DISTILL4J_OUTPUT}), data
    * in the scale's dataset root (or {@code distill4j.data} / {@code DISTILL4J_DATA}). All notebooks
-   * of one scale share both, so a later notebook finds what an earlier one trained.
+   * of one scale share both, so a later notebook finds what an earlier one trained. Runs print a
+   * line per evaluation and are evaluated 8 times (once at smoke scale, where each evaluation costs
+   * as much as the training).
    */
-  public static Tutorial.Builder builder(TutorialScale scale) {
+  public static TutorialBuilder builder(TutorialScale scale) {
     Path root = projectRoot();
     Path output =
         setting(OUTPUT_PROPERTY, OUTPUT_VARIABLE)
@@ -109,7 +112,19 @@ public final class TutorialEnvironment {
         .optScale(scale)
         .optProjectRoot(root)
         .optOutputDir(output)
-        .optDataRoot(data);
+        .optDataRoot(data)
+        .optProgress(RunListeners.Progress.PER_EVALUATION)
+        .optEvaluationsPerRun(scale == TutorialScale.SMOKE ? 1 : 8);
+  }
+
+  /**
+   * {@code text} with every absolute path inside the project root shown relative to it, as {@link
+   * #shown(Path)} shows one path: for printing config sections that hold paths.
+   */
+  public static String shownPathsIn(String text) {
+    Path root = projectRoot().toAbsolutePath().normalize();
+    String prefix = root.toString() + java.io.File.separator;
+    return text.replace(prefix, "");
   }
 
   /**

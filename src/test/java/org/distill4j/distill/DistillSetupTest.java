@@ -127,6 +127,31 @@ class DistillSetupTest {
   }
 
   @Test
+  void connectMapsAStudentTensorThroughItsEntrysConnector() {
+    Map<String, String> taps =
+        Map.of("hidden_0", "backbone.stage3", "hidden_1", "head.decoder.conv_bn_relu3");
+    DistillSpec spec =
+        new DistillSpec(
+            new StudentAdaptor(taps),
+            new TeacherAdaptor(taps),
+            List.of(
+                DistillEntry.builder()
+                    .setIndices(0, 0)
+                    .setLoss(new KLLoss(1.0, 255))
+                    .optConnector(true)
+                    .build(),
+                DistillEntry.builder().setIndices(1, 1).setLoss(new KLLoss(1.0, 255)).build()));
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacherConfig, studentConfig, spec, 0);
+        ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray student = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 512, 8, 8));
+      ai.djl.ndarray.NDArray mapped = setup.objective().connect(0, student);
+      assertEquals(new ai.djl.ndarray.types.Shape(1, 2048, 8, 8), mapped.getShape());
+      assertTrue(setup.objective().connect(1, student) == student, "no connector: unchanged");
+      assertThrows(IllegalArgumentException.class, () -> setup.objective().connect(2, student));
+    }
+  }
+
+  @Test
   void yamlSectionBuildsTheSameThingAsJava() {
     ConfigMap section =
         ConfigMap.of(

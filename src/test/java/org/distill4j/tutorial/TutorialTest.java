@@ -38,11 +38,11 @@ class TutorialTest {
     assertTrue(Files.exists(tmp.resolve("data").resolve("train_list.txt")));
     assertTrue(Files.exists(tmp.resolve("out").resolve("comparison.png")));
     assertTrue(Files.exists(tmp.resolve("out").resolve("distilled").resolve("best_model")));
-    String table = Tutorial.table(rows);
+    String table = TutorialTable.format(rows);
     assertEquals(
         1 + rows.size() + 2, table.lines().count(), "header, one line per run, mean and gain");
     assertTrue(table.contains("over 2 seeds") && table.contains("distillation gain"), table);
-    double[] student = Tutorial.stats(rows, "student", Tutorial.Row::miou);
+    double[] student = TutorialTable.stats(rows, "student", Tutorial.Row::miou);
     assertEquals((rows.get(1).miou() + rows.get(3).miou()) / 2, student[0], 1e-12);
     assertTrue(Files.exists(tmp.resolve("out").resolve("student_seed1").resolve("best_model")));
   }
