@@ -156,6 +156,9 @@ public final class Charts {
    * for a {@code _seed7} suffix; any other name with its underscores as spaces.
    */
   public static String runTitle(String runId) {
+    if (runId == null) {
+      return null;
+    }
     java.util.regex.Matcher seed =
         java.util.regex.Pattern.compile("(.+)_seed(\\d+)").matcher(runId);
     if (seed.matches()) {

@@ -154,5 +154,10 @@ class ChartReadabilityTest {
     assertEquals("distilled student (seed 7)", Charts.runTitle("distilled_seed7"));
     assertEquals("student distilled on features", Charts.runTitle("feature_distilled"));
     assertEquals("my run", Charts.runTitle("my_run"));
+    assertEquals("KL weight 3.0", Charts.runTitle("KL weight 3.0"), "words stay as they are");
+    // The listeners that title charts put a run id into words.
+    assertEquals("KL weight 1.0", new ChartWriter(new History(), null, "sweep_kl_1.0").title());
+    assertEquals(
+        "distilled student", new LiveChart(new History(), "distilled", 1, img -> {}).title());
   }
 }
