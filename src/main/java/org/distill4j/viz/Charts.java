@@ -19,7 +19,6 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -33,12 +32,6 @@ public final class Charts {
 
   private Charts() {}
 
-  /** The y-axis title of loss charts drawn on a logarithmic axis. */
-  static final String LOG_LOSS_AXIS = "loss (log scale)";
-
-  /** The y-axis title of loss charts that cannot use a log axis (a term reached 0 or below). */
-  static final String SKIPPED_LOSS_AXIS = "loss (first logged window left out)";
-
   /** The name of the class-1 IoU series: the optic disc in the tutorial's two-class data. */
   static final String DISC_IOU = "disc IoU";
 
@@ -49,63 +42,7 @@ public final class Charts {
    * left out instead; the axis title says which.
    */
   public static BufferedImage lossCurves(History history, String title) {
-    return render(lossChart(history, title));
-  }
-
-  static XYChart lossChart(History history, String title) {
-    List<IterationLog> logs = history.iterations();
-    boolean positive = true;
-    for (IterationLog log : logs) {
-      for (double v : log.losses().values()) {
-        positive &= !Double.isFinite(v) || v > 0;
-      }
-    }
-    boolean logAxis = positive && !logs.isEmpty();
-    XYChart chart =
-        xyChart(
-            title == null ? "Training loss" : title,
-            "iteration",
-            logAxis ? LOG_LOSS_AXIS : SKIPPED_LOSS_AXIS);
-    chart.getStyler().setYAxisLogarithmic(logAxis);
-    // Without a log axis the first window (the untrained model's loss) squeezes the rest flat.
-    List<IterationLog> shown = logAxis || logs.size() < 2 ? logs : logs.subList(1, logs.size());
-    for (String name : history.lossNames()) {
-      List<Double> x = new ArrayList<>();
-      List<Double> y = new ArrayList<>();
-      for (IterationLog log : shown) {
-        Double v = log.losses().get(name);
-        if (v != null && Double.isFinite(v)) {
-          x.add((double) log.iteration());
-          y.add(v);
-        }
-      }
-      addLine(chart, name, x, y, logAxis ? 1.0 : 0.0);
-    }
-    if (logAxis) {
-      decadeBounds(chart);
-    }
-    return chart;
-  }
-
-  /**
-   * Stretches a log axis to the powers of ten around the data, so at least two labelled ticks show
-   * (XChart labels only the powers of ten, and a loss often spans less than a decade).
-   */
-  private static void decadeBounds(XYChart chart) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = 0;
-    for (XYSeries s : chart.getSeriesMap().values()) {
-      for (double v : s.getYData()) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-    }
-    if (max > 0) {
-      double low = Math.pow(10, Math.floor(Math.log10(min)));
-      double high = Math.pow(10, Math.ceil(Math.log10(max)));
-      chart.getStyler().setYAxisMin(low);
-      chart.getStyler().setYAxisMax(high > low ? high : low * 10);
-    }
+    return render(LossChart.chart(history, title));
   }
 
   /**
@@ -392,7 +329,7 @@ public final class Charts {
    * Adds a line series; {@code placeholder} is the y value of the single point drawn for an empty
    * series (XChart refuses empty series; a log axis refuses 0).
    */
-  private static void addLine(
+  static void addLine(
       XYChart chart, String name, List<Double> x, List<Double> y, double placeholder) {
     if (x.isEmpty()) {
       x = List.of(0.0);

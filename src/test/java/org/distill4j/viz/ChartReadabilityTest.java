@@ -63,9 +63,9 @@ class ChartReadabilityTest {
   @Test
   void lossChartUsesALogAxisAndSaysSo() {
     History history = history(new double[][] {{2.5, 0.4}, {0.3, 0.05}, {0.1, 0.02}});
-    XYChart chart = Charts.lossChart(history, "loss");
+    XYChart chart = LossChart.chart(history, "loss");
     assertTrue(chart.getStyler().isYAxisLogarithmic());
-    assertEquals(Charts.LOG_LOSS_AXIS, chart.getYAxisTitle());
+    assertEquals(LossChart.LOG_LOSS_AXIS, chart.getYAxisTitle());
     assertArrayEquals(
         new double[] {10, 20, 30}, chart.getSeriesMap().get("loss").getXData(), "all windows");
     assertEquals(Charts.HEIGHT, Charts.lossCurves(history, "loss").getHeight());
@@ -77,9 +77,9 @@ class ChartReadabilityTest {
   @Test
   void aLossThatReachesZeroGetsALinearAxisWithoutTheFirstWindow() {
     History history = history(new double[][] {{2.5, 0.4}, {0.3, 0.0}, {0.1, 0.0}});
-    XYChart chart = Charts.lossChart(history, "loss");
+    XYChart chart = LossChart.chart(history, "loss");
     assertFalse(chart.getStyler().isYAxisLogarithmic());
-    assertEquals(Charts.SKIPPED_LOSS_AXIS, chart.getYAxisTitle());
+    assertEquals(LossChart.SKIPPED_LOSS_AXIS, chart.getYAxisTitle());
     assertArrayEquals(new double[] {20, 30}, chart.getSeriesMap().get("loss").getXData());
     assertArrayEquals(new double[] {0.3, 0.1}, chart.getSeriesMap().get("loss").getYData());
     assertEquals(Charts.WIDTH, Charts.lossCurves(history, "loss").getWidth());
