@@ -15,10 +15,20 @@ public final class ChartWriter implements TrainingListener {
   private final Path directory;
   private final String title;
 
+  /**
+   * @param title words for the chart titles, e.g. "distilled student"; a run directory name given
+   *     here is put into words by {@link Charts#runTitle} ({@code sweep_kl_1.0} becomes {@code KL
+   *     weight 1.0}), so no chart is titled with a run id
+   */
   public ChartWriter(History history, Path directory, String title) {
     this.history = history;
     this.directory = directory;
-    this.title = title;
+    this.title = Charts.runTitle(title);
+  }
+
+  /** The words the chart titles start with. */
+  String title() {
+    return title;
   }
 
   @Override

@@ -101,6 +101,12 @@ final class FeatureGrid {
 
   /** One channel stretched to min..max, coloured, enlarged to cellSize (nearest neighbour). */
   static BufferedImage tile(float[] chw, int channel, int height, int width, int cellSize) {
+    float[] r = range(chw, channel, height, width);
+    return tile(chw, channel, height, width, cellSize, cellSize, r[0], r[1]);
+  }
+
+  /** The minimum and maximum of one channel. */
+  static float[] range(float[] chw, int channel, int height, int width) {
     int base = channel * height * width;
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
@@ -108,12 +114,29 @@ final class FeatureGrid {
       min = Math.min(min, chw[base + i]);
       max = Math.max(max, chw[base + i]);
     }
-    float range = max - min;
-    BufferedImage tile = new BufferedImage(cellSize, cellSize, BufferedImage.TYPE_INT_RGB);
-    for (int ty = 0; ty < cellSize; ty++) {
-      int y = ty * height / cellSize;
-      for (int tx = 0; tx < cellSize; tx++) {
-        int x = tx * width / cellSize;
+    return new float[] {min, max};
+  }
+
+  /**
+   * One channel coloured on the range min..max (values outside are clamped), enlarged to tileWidth
+   * x tileHeight by nearest neighbour.
+   */
+  static BufferedImage tile(
+      float[] chw,
+      int channel,
+      int height,
+      int width,
+      int tileWidth,
+      int tileHeight,
+      double min,
+      double max) {
+    int base = channel * height * width;
+    double range = max - min;
+    BufferedImage tile = new BufferedImage(tileWidth, tileHeight, BufferedImage.TYPE_INT_RGB);
+    for (int ty = 0; ty < tileHeight; ty++) {
+      int y = ty * height / tileHeight;
+      for (int tx = 0; tx < tileWidth; tx++) {
+        int x = tx * width / tileWidth;
         float v = chw[base + y * width + x];
         // A constant channel carries no pattern: draw it at the bottom of the ramp.
         double t = range > 0 ? (v - min) / range : 0;

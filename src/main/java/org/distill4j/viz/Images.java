@@ -197,7 +197,8 @@ public final class Images {
   /**
    * A grid of the first {@code maxChannels} channels of a feature map, one {@code cellSize}-pixel
    * tile per channel, each stretched to its own min..max (see {@link #featureGrid(float[], int,
-   * int, int, int[], int)}).
+   * int, int, int[], int)}). These grids are the bare tiles; {@link FeaturePanel} adds the input
+   * image, a colour bar and the value ranges, and is what a reader should be shown.
    *
    * @param features C x H x W, or N x C x H x W (the first sample is drawn)
    */

@@ -23,10 +23,14 @@ public final class LiveChart implements TrainingListener {
   private final Consumer<BufferedImage> sink;
   private int lastDrawn;
 
+  /**
+   * @param title words for the chart titles, e.g. "distilled student"; a run directory name given
+   *     here is put into words by {@link Charts#runTitle}, so no chart is titled with a run id
+   */
   public LiveChart(
       History history, String title, int everyIterations, Consumer<BufferedImage> sink) {
     this.history = history;
-    this.title = title;
+    this.title = Charts.runTitle(title);
     this.everyIterations = Math.max(1, everyIterations);
     this.sink = sink;
   }
@@ -49,6 +53,11 @@ public final class LiveChart implements TrainingListener {
         update.accept(id[0], image);
       }
     };
+  }
+
+  /** The words the chart titles start with. */
+  String title() {
+    return title;
   }
 
   @Override
