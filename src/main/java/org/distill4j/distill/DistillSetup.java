@@ -23,6 +23,7 @@ import org.distill4j.losses.DistillLossMix;
 import org.distill4j.losses.Losses;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
+import org.distill4j.train.Checkpoints;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingSetup;
@@ -258,6 +259,15 @@ public final class DistillSetup implements AutoCloseable {
   /** The cache set by {@link #useTeacherCache}, if any. */
   public Optional<TeacherOutputCache> teacherCache() {
     return Optional.ofNullable(teacherCache);
+  }
+
+  /**
+   * Loads a trained run's checkpoint (e.g. its {@code best_model}): the student's weights and each
+   * entry's connector, so the trained student and connectors can be looked at after training.
+   */
+  public void loadTrained(Path checkpointDir) {
+    student.model().loadWeights(checkpointDir);
+    Checkpoints.loadExtras(checkpointDir, objective.trainableBlocks(), student.model().manager());
   }
 
   /** A trainer builder for the student with the distillation objective. */

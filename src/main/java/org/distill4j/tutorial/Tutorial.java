@@ -100,6 +100,11 @@ public final class Tutorial {
     return b.build();
   }
 
+  /** The save directory of the run {@code name} trained with {@code runSeed} (may not exist). */
+  public Path runDir(String name, long runSeed) {
+    return runDir(runDirName(name, runSeed));
+  }
+
   /** The save directory of the run called {@code name}, e.g. {@code teacher} (may not exist). */
   public Path runDir(String name) {
     return outputDir.resolve(name);
