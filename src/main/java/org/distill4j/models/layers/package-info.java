@@ -1,0 +1,7 @@
+/**
+ * The small layers the models are built from: convolution with BatchNorm and ReLU, separable
+ * convolution, with PaddleSeg's initialisation and parameter names.
+ *
+ * <p>May depend on {@code models} (taps) only.
+ */
+package org.distill4j.models.layers;

@@ -1,0 +1,8 @@
+/**
+ * Optimizers and learning-rate schedules as PaddleSeg configures them ({@code sgd} with momentum
+ * and weight decay, Adam, AdamW; polynomial decay and a constant rate), with their state saved for
+ * exact resume.
+ *
+ * <p>May depend on {@code config} only.
+ */
+package org.distill4j.train.optim;
