@@ -56,6 +56,9 @@ class TutorialCommandsTest {
         withoutSeconds(tutorial.runDir("student").resolve("eval_log.csv")),
         withoutSeconds(cliRun.resolve("eval_log.csv")),
         "identical evaluations");
+    assertTrue(
+        Files.exists(tutorial.runDir("student").resolve("config.yml")),
+        "the recipe saves the resolved config beside the run");
     String shown = TutorialCommands.shown(command);
     assertTrue(shown.startsWith("bin/distill4j train \\\n    --config "), shown);
     assertTrue(shown.contains("--seed 0"), shown);
