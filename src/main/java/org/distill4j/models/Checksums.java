@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.CheckpointException;
 
 /**
  * The SHA-256 manifest of a checkpoint directory, {@code checksums.sha256}, in the format of
@@ -74,7 +75,7 @@ public final class Checksums {
   private static void verifyListed(Path dir, String name, String expected) {
     Path file = dir.resolve(name);
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException(
+      throw new CheckpointException(
           dir
               + ": "
               + name
@@ -90,7 +91,7 @@ public final class Checksums {
       throw new ConfigException(file + ": cannot be read (" + ErrorWords.io(e) + ")", e);
     }
     if (!expected.equals(actual)) {
-      throw new ConfigException(
+      throw new CheckpointException(
           file
               + ": does not match its checksum in "
               + MANIFEST
@@ -116,7 +117,7 @@ public final class Checksums {
         continue;
       }
       if (sep != 64) {
-        throw new ConfigException(
+        throw new CheckpointException(
             manifest + ": line " + (i + 1) + " is not '<64 hex digits>  <file name>'");
       }
       entries.put(line.substring(sep + 2), line.substring(0, sep));

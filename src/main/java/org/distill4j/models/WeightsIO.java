@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.Distill4jException;
 
 /**
  * Our weights file: a short header (magic, format version, kind "model" or "backbone", the
@@ -128,8 +129,8 @@ final class WeightsIO {
         ParameterCopies.run(target, () -> copyEach(parameters(target), parameters(twin)));
       }
     } catch (IOException | MalformedModelException | RuntimeException e) {
-      if (e instanceof ConfigException) {
-        throw (ConfigException) e;
+      if (e instanceof Distill4jException) {
+        throw (Distill4jException) e;
       }
       throw new ConfigException(
           file + ": cannot load " + kind + " weights for " + arch + ": " + ErrorWords.describe(e),

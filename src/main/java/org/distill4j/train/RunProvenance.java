@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.Distill4jException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -91,7 +92,7 @@ public final class RunProvenance {
       }
       return Optional.of(new RunProvenance(e.getAsJsonObject()));
     } catch (IOException | RuntimeException e) {
-      if (e instanceof ConfigException c) {
+      if (e instanceof Distill4jException c) {
         throw c;
       }
       throw new ConfigException(file + ": cannot be read (" + ErrorWords.describe(e) + ")", e);

@@ -22,6 +22,7 @@ import org.distill4j.data.Batch;
 import org.distill4j.data.DataLoader;
 import org.distill4j.data.Seeds;
 import org.distill4j.data.SegDataset;
+import org.distill4j.errors.NumericalFaultException;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.eval.SegMetrics;
 import org.distill4j.models.SegmentationModel;
@@ -308,7 +309,7 @@ public final class SegTrainer {
   /** Reports a skipped batch; too many in a row means the run diverged, and it stops. */
   private void skipped(NonFiniteLossException reason, int consecutive) {
     if (consecutive >= MAX_CONSECUTIVE_SKIPS) {
-      throw new ConfigException(
+      throw new NumericalFaultException(
           consecutive
               + " batches in a row had a non-finite loss, the last at iteration "
               + reason.iteration()

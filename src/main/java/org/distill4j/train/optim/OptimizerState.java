@@ -21,6 +21,8 @@ import java.util.Map;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
+import org.distill4j.errors.CheckpointException;
+import org.distill4j.errors.Distill4jException;
 import org.distill4j.train.optim.SegOptimizer.ParamState;
 
 /**
@@ -134,7 +136,7 @@ final class OptimizerState implements AutoCloseable {
       int stepCount = readHeader(list);
       collect(list, knownNames);
       return new Loaded(stepCount);
-    } catch (ConfigException e) {
+    } catch (Distill4jException e) {
       close();
       throw e;
     }
@@ -144,11 +146,11 @@ final class OptimizerState implements AutoCloseable {
     NDArray header = list.isEmpty() ? null : list.get(0);
     String name = header == null ? null : header.getName();
     if (name == null || !name.startsWith(HEADER)) {
-      throw new ConfigException(source + ": not a distill4j optimizer state file");
+      throw new CheckpointException(source + ": not a distill4j optimizer state file");
     }
     String type = name.substring(HEADER.length());
     if (!type.equals(owner.name())) {
-      throw new ConfigException(
+      throw new CheckpointException(
           source
               + ": optimizer state was saved by "
               + type
@@ -158,7 +160,7 @@ final class OptimizerState implements AutoCloseable {
     }
     long[] values = header.toLongArray();
     if (values.length != 2 || values[0] != FORMAT) {
-      throw new ConfigException(source + ": unsupported optimizer state format");
+      throw new CheckpointException(source + ": unsupported optimizer state format");
     }
     return (int) values[1];
   }
@@ -179,7 +181,7 @@ final class OptimizerState implements AutoCloseable {
       }
       int index = java.util.Arrays.asList(names).indexOf(part);
       if (index < 0) {
-        throw new ConfigException(
+        throw new CheckpointException(
             source + ": unexpected entry '" + name + "' for a " + owner.name() + " optimizer");
       }
       buffers.computeIfAbsent(key, k -> new NDArray[names.length])[index] = array;
@@ -188,7 +190,7 @@ final class OptimizerState implements AutoCloseable {
       String key = entry.getKey();
       if (knownNames != null && !knownNames.contains(key)) {
         String closest = Suggest.closest(key, knownNames);
-        throw new ConfigException(
+        throw new CheckpointException(
             source
                 + ": has optimizer state for parameter '"
                 + key
@@ -197,7 +199,7 @@ final class OptimizerState implements AutoCloseable {
       }
       for (NDArray buffer : entry.getValue()) {
         if (buffer == null || !steps.containsKey(key)) {
-          throw new ConfigException(source + ": incomplete optimizer state for '" + key + "'");
+          throw new CheckpointException(source + ": incomplete optimizer state for '" + key + "'");
         }
       }
       pending.put(key, new ParamState(entry.getValue(), steps.get(key)));
