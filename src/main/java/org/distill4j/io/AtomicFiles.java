@@ -43,12 +43,16 @@ public final class AtomicFiles {
     return write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
-  /** Writes {@code lines}, each ended by a newline, as UTF-8 to {@code target}, atomically. */
+  /**
+   * Writes {@code lines}, each ended by the platform's line separator (as {@link Files#write(Path,
+   * Iterable, java.nio.charset.Charset, java.nio.file.OpenOption...)} does), as UTF-8 to {@code
+   * target}, atomically.
+   */
   public static Path writeLines(Path target, Iterable<? extends CharSequence> lines)
       throws IOException {
     StringBuilder text = new StringBuilder();
     for (CharSequence line : lines) {
-      text.append(line).append('\n');
+      text.append(line).append(System.lineSeparator());
     }
     return writeString(target, text.toString());
   }

@@ -15,7 +15,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +22,7 @@ import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.errors.Distill4jException;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Our weights file: a short header (magic, format version, kind "model" or "backbone", the
@@ -45,26 +45,26 @@ final class WeightsIO {
   static Path save(Block block, Path dir, String fileName, String kind, String arch) {
     Path file = dir.resolve(fileName + EXTENSION);
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, fileName, ".tmp");
-      try (DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-        out.writeUTF(MAGIC);
-        out.writeInt(FORMAT);
-        out.writeUTF(kind);
-        out.writeUTF(arch);
-        List<Parameter> params = parameters(block);
-        out.writeInt(params.size());
-        for (Parameter p : params) {
-          long[] dims = p.getArray().getShape().getShape();
-          out.writeInt(dims.length);
-          for (long d : dims) {
-            out.writeLong(d);
-          }
-        }
-        block.saveParameters(out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(
+          file,
+          raw -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+              out.writeUTF(MAGIC);
+              out.writeInt(FORMAT);
+              out.writeUTF(kind);
+              out.writeUTF(arch);
+              List<Parameter> params = parameters(block);
+              out.writeInt(params.size());
+              for (Parameter p : params) {
+                long[] dims = p.getArray().getShape().getShape();
+                out.writeInt(dims.length);
+                for (long d : dims) {
+                  out.writeLong(d);
+                }
+              }
+              block.saveParameters(out);
+            }
+          });
     } catch (IOException e) {
       throw new ConfigException("cannot write weights to " + file + ": " + ErrorWords.io(e), e);
     }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +18,7 @@ import net.razorvine.pickle.Unpickler;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.errors.CheckpointException;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Paddle's {@code paddle.save} state-dict files ({@code .pdparams}): a Python pickle (protocol 2, 3
@@ -225,16 +225,13 @@ public final class Pdparams {
   public static void write(Map<String, HostArray> arrays, Path file) {
     Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          new NumpyPickleWriter(out).writeDict(arrays);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(
+          file,
+          raw -> {
+            try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+              new NumpyPickleWriter(out).writeDict(arrays);
+            }
+          });
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file + ": " + ErrorWords.io(e));
     }

@@ -10,10 +10,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,6 +21,7 @@ import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
 import org.distill4j.errors.CheckpointException;
 import org.distill4j.errors.Distill4jException;
+import org.distill4j.io.AtomicFiles;
 import org.distill4j.train.optim.SegOptimizer.ParamState;
 
 /**
@@ -90,25 +89,13 @@ final class OptimizerState implements AutoCloseable {
         steps.setName(entry.getKey() + "/" + STEPS);
         list.add(steps);
       }
-      Path target = file.toAbsolutePath();
-      Files.createDirectories(target.getParent());
-      Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-          list.encode(out);
-        }
-        move(temp, target);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(
+          file.toAbsolutePath(),
+          out -> {
+            try (OutputStream buffered = new BufferedOutputStream(out)) {
+              list.encode(buffered);
+            }
+          });
     }
   }
 
