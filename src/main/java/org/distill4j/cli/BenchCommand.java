@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.distill4j.bench.BenchReport;
 import org.distill4j.bench.Benchmark;
 import org.distill4j.config.ErrorWords;
@@ -67,10 +65,8 @@ final class BenchCommand implements Main.Command {
   }
 
   private static void deleteRecursively(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      org.distill4j.io.FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       System.err.println("warning: could not remove " + dir + ": " + ErrorWords.io(e));
     }

@@ -1,10 +1,6 @@
 package org.distill4j.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.SegConfig;
@@ -55,12 +51,6 @@ final class DataCheck {
   }
 
   private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return org.distill4j.io.Sha256.ofText(s);
   }
 }

@@ -62,7 +62,7 @@ final class EvalCommand implements Main.Command {
               "[PROVENANCE] none stored with "
                   + weights
                   + " (weights from an older distill4j or from elsewhere)");
-    } catch (ConfigException e) {
+    } catch (org.distill4j.errors.Distill4jException e) {
       return "[PROVENANCE] unreadable: " + e.getMessage();
     }
   }

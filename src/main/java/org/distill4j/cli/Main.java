@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
+import org.distill4j.errors.Distill4jException;
 
 /**
  * The {@code distill4j} command line. Commands mirror PaddleSeg's scripts and flags; every user
@@ -68,32 +68,59 @@ public final class Main {
               + String.join(", ", commands.keySet()));
       return USAGE;
     }
-    try {
-      if (!ENGINE_FREE.contains(rest[0])
-          && !Arrays.asList(rest).contains("--help")
-          && !Arrays.asList(rest).contains("-h")) {
-        EngineCheck.ensureReady();
+    if (!ENGINE_FREE.contains(rest[0])
+        && !Arrays.asList(rest).contains("--help")
+        && !Arrays.asList(rest).contains("-h")) {
+      int ready = runReported(rest[0], new EngineReady(), new String[0], debug, err);
+      if (ready != OK) {
+        return ready;
       }
-      return command.run(Arrays.copyOfRange(rest, 1, rest.length));
+    }
+    return runReported(rest[0], command, Arrays.copyOfRange(rest, 1, rest.length), debug, err);
+  }
+
+  /**
+   * Runs one command and turns what escapes it into an exit code: every {@link Distill4jException}
+   * kind (user input, data, numerical fault, damaged file) is its one-line message and code 2;
+   * anything else is a failure described in words and code 1.
+   */
+  static int runReported(
+      String name, Command command, String[] args, boolean debug, PrintStream err) {
+    try {
+      return command.run(args);
     } catch (Args.HelpRequested help) {
-      err.println("distill4j " + rest[0] + ": " + command.summary());
+      err.println("distill4j " + name + ": " + command.summary());
       err.println(help.getMessage());
       return OK;
-    } catch (ConfigException e) {
+    } catch (Distill4jException e) {
       err.println("error: " + e.getMessage());
       if (debug) {
         e.printStackTrace(err);
       }
       return USAGE;
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-      // Not a user-input error, but still words: the class name and trace only with --debug.
-      err.println("error: " + rest[0] + " failed: " + ErrorWords.describe(e));
+      // Not a reported failure, but still words: the class name and trace only with --debug.
+      err.println("error: " + name + " failed: " + ErrorWords.describe(e));
       if (debug) {
         e.printStackTrace(err);
       } else {
         err.println("(run again with --debug for the stack trace)");
       }
       return FAILED;
+    }
+  }
+
+  /** The engine check before a command, reported like the command's own failures. */
+  private static final class EngineReady implements Command {
+    @Override
+    public int run(String[] args) {
+      EngineCheck.ensureReady();
+      return OK;
+    }
+
+    @Override
+    public String summary() {
+      return "engine check";
     }
   }
 

@@ -240,17 +240,30 @@ public final class ConfigMap {
 
   /**
    * Rejects keys a component does not know (its {@code type} is always allowed), naming the closest
-   * known key, the way PaddleSeg rejects unexpected keyword arguments.
+   * known key, the way PaddleSeg rejects unexpected keyword arguments. The component is named by
+   * this section's {@code type}.
    */
   public void requireKnownKeys(String... known) {
-    Set<String> knownSet = new java.util.LinkedHashSet<>(java.util.Arrays.asList(known));
+    requireKnownKeys(optString("type", "this component"), java.util.Arrays.asList(known));
+  }
+
+  /**
+   * The one unknown-key check of every config section (models, backbones, transforms, datasets,
+   * losses, optimizers, schedules, distillation entries), so each typo reads the same way: {@code
+   * <file>: <path>.<key>: unknown key for <component> (did you mean '<closest>'?); known keys:
+   * <sorted list>}. {@code type} is always allowed.
+   *
+   * @param component what the section builds, as the user would name it (e.g. {@code Resize})
+   */
+  public void requireKnownKeys(String component, java.util.Collection<String> known) {
+    Set<String> knownSet = new TreeSet<>(known);
     knownSet.add("type");
     for (String key : unknownKeys(knownSet)) {
       String closest = Suggest.closest(key, knownSet);
       throw error(
           key,
           "unknown key for "
-              + optString("type", "this component")
+              + component
               + (closest == null ? "" : " (did you mean '" + closest + "'?)")
               + "; known keys: "
               + String.join(", ", knownSet));

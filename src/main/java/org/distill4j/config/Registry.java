@@ -10,12 +10,18 @@ import java.util.function.Function;
  * Maps a config {@code type} name to a builder. This is the one way to build each kind of
  * component: YAML configs, the CLI and notebooks all go through it.
  *
+ * <p>Each kind has one shared registry (e.g. {@code Models.registry()}, {@code
+ * Transforms.registry()}, {@code Losses.registry()}, {@code Optimizers.registry()}): a type a user
+ * registers there, e.g. {@code Models.register("MyNet", MyNet::fromConfig)}, is usable from every
+ * YAML config read afterwards. Registration is safe from any thread.
+ *
  * @param <T> what the registry builds
  */
 public final class Registry<T> {
   private final String kind;
-  private final Map<String, Function<ConfigMap, ? extends T>> builders = new LinkedHashMap<>();
-  private final Map<String, String> aliases = new LinkedHashMap<>();
+  private final Map<String, Function<ConfigMap, ? extends T>> builders =
+      Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Map<String, String> aliases = Collections.synchronizedMap(new LinkedHashMap<>());
 
   /**
    * @param kind what is built, for error messages ("transform", "model", "loss")
@@ -42,8 +48,23 @@ public final class Registry<T> {
     return this;
   }
 
+  /** The registered type names, in registration order (a snapshot). */
   public Set<String> types() {
-    return Collections.unmodifiableSet(builders.keySet());
+    synchronized (builders) {
+      return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(builders.keySet()));
+    }
+  }
+
+  /** A registry with the same types and aliases, to change without touching this one. */
+  public Registry<T> copy() {
+    Registry<T> copy = new Registry<>(kind);
+    synchronized (builders) {
+      copy.builders.putAll(builders);
+    }
+    synchronized (aliases) {
+      copy.aliases.putAll(aliases);
+    }
+    return copy;
   }
 
   public boolean contains(String type) {
@@ -59,7 +80,8 @@ public final class Registry<T> {
     String type = config.type();
     Function<ConfigMap, ? extends T> builder = builders.get(resolve(type));
     if (builder == null) {
-      String closest = Suggest.closest(type, builders.keySet());
+      Set<String> known = types();
+      String closest = Suggest.closest(type, known);
       throw config.error(
           "type",
           "unknown "
@@ -69,7 +91,7 @@ public final class Registry<T> {
               + "'"
               + (closest == null ? "" : " (did you mean '" + closest + "'?)")
               + "; supported: "
-              + String.join(", ", builders.keySet()));
+              + String.join(", ", known));
     }
     return builder.apply(config);
   }

@@ -1,16 +1,13 @@
 package org.distill4j.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * A config after {@code _base_} merging and overrides: the tree the trainer uses, where it came
@@ -68,17 +65,9 @@ public final class ResolvedConfig {
    */
   public Path save(Path saveDir) {
     Path target = saveDir.resolve(FILE_NAME);
-    Path temp = null;
     try {
-      Files.createDirectories(saveDir);
-      temp = saveDir.resolve(FILE_NAME + ".tmp");
       String header = "# Resolved from " + source + " (_base_ merged, overrides applied)\n";
-      Files.writeString(temp, header + toYaml(), StandardCharsets.UTF_8);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.writeString(target, header + toYaml());
       return target;
     } catch (IOException e) {
       // The first write of a run: an unusable save_dir stops it here, before any training.
@@ -89,14 +78,6 @@ public final class ResolvedConfig {
               + ErrorWords.io(e)
               + "); pick a writable directory with --save_dir",
           e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file is only left behind if the move itself failed
-        }
-      }
     }
   }
 

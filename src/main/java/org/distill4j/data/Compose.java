@@ -98,8 +98,8 @@ public final class Compose {
    * Reads and transforms one sample.
    *
    * @param labelOrNull the label PNG, or null when there is none (prediction)
-   * @throws ConfigException when a file cannot be decoded, the label is not single-channel, or
-   *     image and label differ in size
+   * @throws org.distill4j.errors.DataException when a file cannot be decoded, the label is not
+   *     single-channel, or image and label differ in size
    */
   public Sample load(Path image, Path labelOrNull, Random rng) {
     SegImage img = ImageFiles.readImage(image);
@@ -110,7 +110,7 @@ public final class Compose {
       ImageFiles.Label l = ImageFiles.readLabel(labelOrNull);
       labelMap.apply(l.values());
       if (l.height() != img.height || l.width() != img.width) {
-        throw new ConfigException(
+        throw new org.distill4j.errors.DataException(
             "image and label sizes differ: "
                 + image
                 + " is "

@@ -1,36 +1,16 @@
 package org.distill4j.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.distill4j.config.ConfigMap;
-import org.distill4j.config.Suggest;
 
 /** Small validation helpers shared by the builders of transforms and datasets. */
 final class ConfigKeys {
   private ConfigKeys() {}
 
-  /**
-   * Rejects keys the component does not know, as PaddleSeg does for unexpected arguments, with the
-   * closest known key as a hint.
-   */
+  /** Rejects keys the component does not know: {@link ConfigMap#requireKnownKeys}. */
   static void allowOnly(ConfigMap cfg, String component, String... known) {
-    Set<String> allowed = new TreeSet<>(Arrays.asList(known));
-    allowed.add("type");
-    for (String key : cfg.unknownKeys(allowed)) {
-      List<String> options = new ArrayList<>(allowed);
-      options.remove("type");
-      String closest = Suggest.closest(key, options);
-      throw cfg.error(
-          key,
-          "unknown key for "
-              + component
-              + (closest == null ? "" : " (did you mean '" + closest + "'?)")
-              + "; known keys: "
-              + (options.isEmpty() ? "none" : String.join(", ", options)));
-    }
+    cfg.requireKnownKeys(component, Arrays.asList(known));
   }
 
   static double probability(ConfigMap cfg, String key, double fallback) {

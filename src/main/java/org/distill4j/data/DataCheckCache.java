@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Remembers which samples passed the data check, keyed by each file's absolute path, size and
@@ -86,13 +86,10 @@ final class DataCheckCache {
       return;
     }
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "check", ".tmp");
       List<String> out = new ArrayList<>();
       out.add(HEADER + key);
       out.addAll(passed);
-      Files.write(tmp, out, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeLines(file, out);
     } catch (IOException | RuntimeException e) {
       // The cache only saves time; a run without it is still correct.
     }

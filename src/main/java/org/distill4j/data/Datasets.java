@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
+import org.distill4j.errors.DataException;
 
 /** The dataset registry ({@code OpticDiscSeg}, {@code Dataset}) and a whole-dataset check. */
 public final class Datasets {
@@ -175,7 +176,7 @@ public final class Datasets {
       ih = image.image().getHeight();
       iw = image.image().getWidth();
       orientation = image.orientation();
-    } catch (ConfigException e) {
+    } catch (DataException e) {
       return SampleCheck.bad(e.getMessage());
     }
     if (labelFile == null) {
@@ -184,7 +185,7 @@ public final class Datasets {
     ImageFiles.Label label;
     try {
       label = ImageFiles.readLabel(labelFile);
-    } catch (ConfigException e) {
+    } catch (DataException e) {
       return SampleCheck.bad(e.getMessage());
     }
     if (label.height() != ih || label.width() != iw) {

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.distill4j.config.ConfigException;
+import org.distill4j.errors.DataException;
 
 /** Reads images and label maps from disk, turning every decoding problem into a clear error. */
 final class ImageFiles {
@@ -18,16 +18,16 @@ final class ImageFiles {
 
   static BufferedImage decode(Path file, String what) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException(what + " file not found: " + file);
+      throw new DataException(what + " file not found: " + file);
     }
     BufferedImage image;
     try {
       image = ImageIO.read(file.toFile());
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("cannot decode " + what + " " + file + ": " + e.getMessage(), e);
+      throw new DataException("cannot decode " + what + " " + file + ": " + e.getMessage(), e);
     }
     if (image == null) {
-      throw new ConfigException(
+      throw new DataException(
           "cannot decode " + what + " " + file + ": not a JPEG, PNG, BMP or GIF image");
     }
     return image;
@@ -68,7 +68,7 @@ final class ImageFiles {
     Raster raster = image.getRaster();
     boolean palette = image.getColorModel() instanceof IndexColorModel;
     if (!palette && raster.getNumBands() != 1) {
-      throw new ConfigException(
+      throw new DataException(
           "label "
               + file
               + " has "

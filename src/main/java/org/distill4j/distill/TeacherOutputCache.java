@@ -2,42 +2,27 @@ package org.distill4j.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.data.Compose;
-import org.distill4j.data.Sample;
 import org.distill4j.data.SegDataset;
 import org.distill4j.data.Transform;
-import org.distill4j.engine.OwnedArrays;
+import org.distill4j.distill.cache.BitwiseComparison;
+import org.distill4j.distill.cache.CacheBuild;
+import org.distill4j.distill.cache.CacheFingerprints;
+import org.distill4j.distill.cache.CacheManifest;
+import org.distill4j.distill.cache.CacheStore;
 import org.distill4j.models.SegmentationModel;
 
 /**
@@ -67,25 +52,24 @@ import org.distill4j.models.SegmentationModel;
  * (little-endian float32, one fixed-size record per key). The fingerprint covers the teacher's
  * weights and taps, the batch size, the training image list and the transforms; a cache with
  * another fingerprint, or with files of the wrong size, is rebuilt.
+ *
+ * <p>This class opens or builds the cache and serves batches; the file format, fingerprints,
+ * building, reading and the bit-for-bit check live in {@link org.distill4j.distill.cache}.
  */
 public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
   /** Cached batches also computed by the teacher and compared, at the start of each run. */
   public static final int DEFAULT_VERIFY_BATCHES = 2;
 
   /** Name under which the logits are stored when the model has no smaller logit source. */
-  static final String LOGITS = "logits";
+  static final String LOGITS = CacheBuild.LOGITS;
 
-  static final String MANIFEST = "manifest.properties";
-  static final String KEYS = "keys.txt";
-  private static final String FORMAT = "distill4j-teacher-cache-1";
+  static final String MANIFEST = CacheManifest.MANIFEST;
+  static final String KEYS = CacheManifest.KEYS;
   private static final String PREFIX = "[TEACHER CACHE] ";
 
   private final Path dir;
   private final FrozenTeacher teacher;
-  private final int batchSize;
-  private final String logitSource;
-  private final List<StoredTensor> stored;
-  private final Map<String, Integer> rows;
+  private final CacheStore store;
   private final Consumer<String> log;
   private int verifyRemaining;
   private String disabledReason;
@@ -93,52 +77,13 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
   private long teacherBatches;
   private long verifiedBatches;
 
-  private record StoredTensor(String name, long[] shape, FileChannel channel) {
-    long elements() {
-      long n = 1;
-      for (long d : shape) {
-        n *= d;
-      }
-      return n;
-    }
-  }
-
   private TeacherOutputCache(
-      Path dir, FrozenTeacher teacher, Properties manifest, int verifyBatches, Consumer<String> log)
-      throws IOException {
+      Path dir, FrozenTeacher teacher, CacheStore store, int verifyBatches, Consumer<String> log) {
     this.dir = dir;
     this.teacher = teacher;
+    this.store = store;
     this.log = log;
     this.verifyRemaining = verifyBatches;
-    this.batchSize = Integer.parseInt(manifest.getProperty("batch_size"));
-    this.logitSource = manifest.getProperty("logit_source");
-    List<String> keys = Files.readAllLines(dir.resolve(KEYS), StandardCharsets.US_ASCII);
-    this.rows = new HashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      rows.put(keys.get(i), i);
-    }
-    int count = Integer.parseInt(manifest.getProperty("tensors"));
-    this.stored = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        long[] shape =
-            Arrays.stream(manifest.getProperty("tensor." + i + ".shape").split(","))
-                .mapToLong(Long::parseLong)
-                .toArray();
-        Path file = dir.resolve(tensorFile(i));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        StoredTensor t =
-            new StoredTensor(manifest.getProperty("tensor." + i + ".name"), shape, channel);
-        stored.add(t);
-        long expected = t.elements() * Float.BYTES * keys.size();
-        if (channel.size() != expected) {
-          throw new IOException(file + " has " + channel.size() + " bytes, expected " + expected);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      close();
-      throw e;
-    }
   }
 
   /**
@@ -163,13 +108,16 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     List<Compose> outcomes = outcomesOf(train);
     SegmentationModel model = teacher.model();
     String logitSource = model.logitSourceTap().orElse(LOGITS);
-    String fingerprint = fingerprint(teacher, logitSource, train, outcomes, batchSize);
+    String fingerprint =
+        CacheFingerprints.fingerprint(
+            model, teacher.taps(), logitSource, train, outcomes, batchSize);
     try {
-      Properties manifest = readManifest(dir);
-      if (manifest != null && fingerprint.equals(manifest.getProperty("fingerprint"))) {
+      CacheManifest manifest = readOrNull(dir, log);
+      if (manifest != null && fingerprint.equals(manifest.fingerprint())) {
         try {
           TeacherOutputCache cache =
-              new TeacherOutputCache(dir, teacher, manifest, verifyBatches, log);
+              new TeacherOutputCache(
+                  dir, teacher, new CacheStore(dir, manifest), verifyBatches, log);
           log.accept(PREFIX + "using " + dir + " (" + cache.size() + " inputs)");
           return cache;
         } catch (IOException | RuntimeException e) {
@@ -180,11 +128,51 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
             PREFIX + dir + " was made for another teacher, batch size or training set; rebuilding");
       }
       manifest = build(dir, teacher, logitSource, train, outcomes, batchSize, fingerprint, log);
-      return new TeacherOutputCache(dir, teacher, manifest, verifyBatches, log);
+      return new TeacherOutputCache(
+          dir, teacher, new CacheStore(dir, manifest), verifyBatches, log);
     } catch (IOException e) {
       throw new ConfigException(
           "teacher cache " + dir + ": " + ErrorWords.io(e) + "; pick a writable directory", e);
     }
+  }
+
+  /** The manifest in {@code dir}; null (rebuilt) when missing, of another format or damaged. */
+  private static CacheManifest readOrNull(Path dir, Consumer<String> log) {
+    try {
+      return CacheManifest.read(dir);
+    } catch (IOException | RuntimeException e) {
+      log.accept(PREFIX + dir + " is damaged (" + ErrorWords.describe(e) + "); rebuilding");
+      return null;
+    }
+  }
+
+  private static CacheManifest build(
+      Path dir,
+      FrozenTeacher distillTeacher,
+      String logitSource,
+      SegDataset train,
+      List<Compose> outcomes,
+      int batchSize,
+      String fingerprint,
+      Consumer<String> log)
+      throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(logitSource);
+    names.addAll(distillTeacher.taps());
+    List<String> tapNames = new ArrayList<>(names);
+    tapNames.remove(LOGITS);
+    SegmentationModel model = distillTeacher.model();
+    FrozenTeacher recording = new FrozenTeacher(model, tapNames);
+    return new CacheBuild(dir, model, x -> named(recording.forward(x)), log)
+        .run(names, logitSource, train, outcomes, batchSize, fingerprint);
+  }
+
+  /** A teacher output as named tensors: the logits under {@link #LOGITS}, then every tap. */
+  private static Map<String, NDArray> named(FrozenTeacher.Output out) {
+    Map<String, NDArray> all = new LinkedHashMap<>();
+    all.put(LOGITS, out.logits().head());
+    all.putAll(out.tensors());
+    return all;
   }
 
   private static List<Compose> outcomesOf(SegDataset train) {
@@ -219,244 +207,21 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     return transforms.toString();
   }
 
-  // ---- building ----
-
-  private static Properties build(
-      Path dir,
-      FrozenTeacher distillTeacher,
-      String logitSource,
-      SegDataset train,
-      List<Compose> outcomes,
-      int batchSize,
-      String fingerprint,
-      Consumer<String> log)
-      throws IOException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new ConfigException(
-          "teacher cache " + dir + " is a file; give a directory (it is created if missing)");
-    }
-    Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve(MANIFEST));
-    Set<String> names = new LinkedHashSet<>();
-    names.add(logitSource);
-    names.addAll(distillTeacher.taps());
-    List<String> tapNames = new ArrayList<>(names);
-    tapNames.remove(LOGITS);
-    SegmentationModel model = distillTeacher.model();
-    FrozenTeacher recording = new FrozenTeacher(model, tapNames);
-    int total = train.size() * outcomes.size();
-    long bytes = total * bytesPerInput(model, names, train.get(0, outcomes.get(0), new Random(0)));
-    log.accept(
-        String.format(
-            Locale.ROOT,
-            PREFIX
-                + "computing the teacher's output for %d images x %d transform outcomes into %s"
-                + " (at most %.1f MiB)",
-            train.size(),
-            outcomes.size(),
-            dir,
-            bytes / (1024.0 * 1024.0)));
-    requireSpace(dir, bytes, Files.getFileStore(dir).getUsableSpace(), names);
-    Builder b = new Builder(dir, recording, new ArrayList<>(names), batchSize);
-    long start = System.nanoTime();
-    int seen = 0;
-    int nextReport = Math.max(1, total / 10);
-    try {
-      for (int i = 0; i < train.size(); i++) {
-        for (Compose outcome : outcomes) {
-          b.add(train.get(i, outcome, new Random(0)));
-          seen++;
-          if (seen >= nextReport || seen == total) {
-            b.flushFullBatches();
-            log.accept(
-                String.format(
-                    Locale.ROOT,
-                    PREFIX + "%d/%d inputs, %.1f s",
-                    seen,
-                    total,
-                    (System.nanoTime() - start) / 1e9));
-            nextReport += Math.max(1, total / 10);
-          }
-        }
-      }
-      b.finish();
-    } finally {
-      b.closeFiles();
-    }
-    Properties manifest = new Properties();
-    manifest.setProperty("format", FORMAT);
-    manifest.setProperty("fingerprint", fingerprint);
-    manifest.setProperty("batch_size", Integer.toString(batchSize));
-    manifest.setProperty("logit_source", logitSource);
-    manifest.setProperty("entries", Integer.toString(b.keys.size()));
-    manifest.setProperty("tensors", Integer.toString(b.names.size()));
-    for (int i = 0; i < b.names.size(); i++) {
-      manifest.setProperty("tensor." + i + ".name", b.names.get(i));
-      manifest.setProperty("tensor." + i + ".shape", joined(b.shapes[i]));
-    }
-    Files.write(dir.resolve(KEYS), b.keys, StandardCharsets.US_ASCII);
-    Path tmp = dir.resolve(MANIFEST + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      manifest.store(out, "teacher output cache");
-    }
-    Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
-    log.accept(
-        String.format(
-            Locale.ROOT,
-            PREFIX + "%d distinct inputs stored, %.1f MiB, %.1f s",
-            b.keys.size(),
-            b.bytesWritten / (1024.0 * 1024.0),
-            (System.nanoTime() - start) / 1e9));
-    return manifest;
-  }
-
-  /** Bytes one input's stored tensors take, from the tensor shapes of a forward pass. */
-  private static long bytesPerInput(SegmentationModel model, Set<String> names, Sample sample) {
-    Map<String, Shape> shapes =
-        model.tapShapes(new Shape(1, sample.channels, sample.height, sample.width));
-    long elements = 0;
-    for (String name : names) {
-      elements +=
-          LOGITS.equals(name)
-              ? (long) model.numClasses() * sample.height * sample.width
-              : shapes.get(model.resolveTapPath(name)).size();
-    }
-    return elements * Float.BYTES;
-  }
-
   /** Refuses to start a cache that cannot fit, before writing anything large. */
   static void requireSpace(Path dir, long needed, long usable, Set<String> names) {
-    if (needed > usable) {
-      throw new ConfigException(
-          String.format(
-              Locale.ROOT,
-              "teacher cache %s needs up to %.1f GiB for %s but only %.1f GiB are free there; pick"
-                  + " another directory, free space, or distill fewer intermediate tensors",
-              dir,
-              needed / (double) (1L << 30),
-              names,
-              usable / (double) (1L << 30)));
-    }
+    CacheBuild.requireSpace(dir, needed, usable, names);
   }
 
-  /** Collects inputs into batches of the training batch size, runs the teacher, writes records. */
-  private static final class Builder {
-    final Path dir;
-    final FrozenTeacher teacher;
-    final List<String> names;
-    final int batchSize;
-    final long[][] shapes;
-    final OutputStream[] files;
-    final List<String> keys = new ArrayList<>();
-    final Set<String> known = new java.util.HashSet<>();
-    final List<Sample> waiting = new ArrayList<>();
-    Sample reference;
-    long bytesWritten;
-
-    Builder(Path dir, FrozenTeacher teacher, List<String> names, int batchSize) throws IOException {
-      this.dir = dir;
-      this.teacher = teacher;
-      this.names = names;
-      this.batchSize = batchSize;
-      this.shapes = new long[names.size()][];
-      this.files = new OutputStream[names.size()];
-      for (int i = 0; i < names.size(); i++) {
-        files[i] =
-            new java.io.BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(tensorFile(i))), 1 << 20);
-      }
-    }
-
-    void add(Sample s) throws IOException {
-      String key = keyOf(s.image, 0, s.image.length);
-      if (!known.add(key)) {
-        return; // an outcome equal to another (e.g. a symmetric image flipped)
-      }
-      if (reference == null) {
-        reference = s;
-      } else if (reference.channels != s.channels
-          || reference.height != s.height
-          || reference.width != s.width) {
-        throw new ConfigException(
-            "teacher cache: "
-                + s.imagePath
-                + " becomes "
-                + s
-                + " but "
-                + reference.imagePath
-                + " becomes "
-                + reference
-                + "; training batches need one input size (add a Resize to the transforms)");
-      }
-      keys.add(key);
-      waiting.add(s);
-    }
-
-    void flushFullBatches() throws IOException {
-      while (waiting.size() >= batchSize) {
-        run(new ArrayList<>(waiting.subList(0, batchSize)), batchSize);
-        waiting.subList(0, batchSize).clear();
-      }
-    }
-
-    /** The last inputs go in one batch of the full size, filled up with repeats. */
-    void finish() throws IOException {
-      flushFullBatches();
-      if (waiting.isEmpty()) {
-        return;
-      }
-      int real = waiting.size();
-      List<Sample> batch = new ArrayList<>(waiting);
-      for (int i = 0; batch.size() < batchSize; i++) {
-        batch.add(waiting.get(i % real));
-      }
-      run(batch, real);
-      waiting.clear();
-    }
-
-    private void run(List<Sample> batch, int keep) throws IOException {
-      Sample first = batch.get(0);
-      int per = first.image.length;
-      float[] images = new float[per * batch.size()];
-      for (int i = 0; i < batch.size(); i++) {
-        System.arraycopy(batch.get(i).image, 0, images, i * per, per);
-      }
-      SegmentationModel model = teacher.model();
-      try (NDManager m = model.manager().newSubManager()) {
-        NDArray x =
-            OwnedArrays.copyOf(
-                m, images, new Shape(batch.size(), first.channels, first.height, first.width));
-        FrozenTeacher.Output out = teacher.forward(x);
-        for (int t = 0; t < names.size(); t++) {
-          NDArray a =
-              LOGITS.equals(names.get(t)) ? out.logits().head() : out.tensors().get(names.get(t));
-          long[] shape = Arrays.copyOfRange(a.getShape().getShape(), 1, a.getShape().dimension());
-          shapes[t] = shape;
-          float[] values = a.toFloatArray();
-          int elements = values.length / batch.size();
-          ByteBuffer bytes =
-              ByteBuffer.allocate(elements * keep * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-          bytes.asFloatBuffer().put(values, 0, elements * keep);
-          files[t].write(bytes.array());
-          bytesWritten += bytes.capacity();
-        }
-      }
-    }
-
-    void closeFiles() throws IOException {
-      for (OutputStream f : files) {
-        if (f != null) {
-          f.close();
-        }
-      }
-    }
+  /** SHA-256 of {@code length} float32 values from {@code offset}, in hex. */
+  static String keyOf(float[] values, int offset, int length) {
+    return CacheFingerprints.keyOf(values, offset, length);
   }
 
-  // ---- reading ----
+  // ---- serving batches ----
 
   @Override
   public synchronized FrozenTeacher.Output forward(NDArray images) {
-    int[] found = disabledReason == null ? lookUp(images) : null;
+    int[] found = disabledReason == null ? store.lookUp(images) : null;
     if (found == null) {
       teacherBatches++;
       return teacher.forward(images);
@@ -465,7 +230,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     if (verifyRemaining > 0) {
       verifyRemaining--;
       FrozenTeacher.Output live = teacher.forward(images);
-      String difference = firstDifference(cached, live);
+      String difference = BitwiseComparison.firstDifference(named(cached), named(live));
       if (difference != null) {
         disabledReason = difference;
         log.accept(
@@ -483,186 +248,23 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     return cached;
   }
 
-  /** The cache row of each image, or null when the batch cannot come from the cache. */
-  private int[] lookUp(NDArray images) {
-    Shape s = images.getShape();
-    if (s.dimension() != 4 || s.get(0) != batchSize) {
-      return null;
-    }
-    float[] values = images.toFloatArray();
-    int n = (int) s.get(0);
-    int per = values.length / n;
-    int[] found = new int[n];
-    for (int i = 0; i < n; i++) {
-      Integer row = rows.get(keyOf(values, i * per, per));
-      if (row == null) {
-        return null;
-      }
-      found[i] = row;
-    }
-    return found;
-  }
-
+  /** The cached output of rows {@code found}: logits resized from their source where stored so. */
   private FrozenTeacher.Output read(int[] found, NDArray images) {
-    NDManager manager = images.getManager();
-    Shape in = images.getShape();
+    String logitSource = store.manifest().logitSource();
+    long height = images.getShape().get(2);
+    long width = images.getShape().get(3);
     NDArray logits = null;
     Map<String, NDArray> tensors = new HashMap<>();
-    for (StoredTensor t : stored) {
-      float[] values = readRows(t, found);
-      long[] shape = new long[t.shape().length + 1];
-      shape[0] = found.length;
-      System.arraycopy(t.shape(), 0, shape, 1, t.shape().length);
-      NDArray a = OwnedArrays.copyOf(manager, values, new Shape(shape));
-      if (t.name().equals(logitSource)) {
-        logits =
-            LOGITS.equals(logitSource) ? a : teacher.model().logitsFrom(a, in.get(2), in.get(3));
+    for (Map.Entry<String, NDArray> e : store.read(found, images.getManager()).entrySet()) {
+      NDArray a = e.getValue();
+      if (e.getKey().equals(logitSource)) {
+        logits = LOGITS.equals(logitSource) ? a : teacher.model().logitsFrom(a, height, width);
       }
-      if (teacher.taps().contains(t.name())) {
-        tensors.put(t.name(), a);
+      if (teacher.taps().contains(e.getKey())) {
+        tensors.put(e.getKey(), a);
       }
     }
     return new FrozenTeacher.Output(new NDList(logits), Map.copyOf(tensors));
-  }
-
-  private float[] readRows(StoredTensor t, int[] found) {
-    int elements = Math.toIntExact(t.elements());
-    float[] out = new float[elements * found.length];
-    ByteBuffer bytes = ByteBuffer.allocate(elements * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    try {
-      for (int i = 0; i < found.length; i++) {
-        bytes.clear();
-        long position = (long) found[i] * elements * Float.BYTES;
-        while (bytes.hasRemaining()) {
-          if (t.channel().read(bytes, position + bytes.position()) < 0) {
-            throw new IOException("unexpected end of file");
-          }
-        }
-        bytes.flip();
-        bytes.asFloatBuffer().get(out, i * elements, elements);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "teacher cache " + dir + ": cannot read " + t.name() + ": " + ErrorWords.io(e), e);
-    }
-    return out;
-  }
-
-  private static String firstDifference(FrozenTeacher.Output cached, FrozenTeacher.Output live) {
-    String d = difference("logits", cached.logits().head(), live.logits().head());
-    if (d != null) {
-      return d;
-    }
-    for (Map.Entry<String, NDArray> e : live.tensors().entrySet()) {
-      d = difference(e.getKey(), cached.tensors().get(e.getKey()), e.getValue());
-      if (d != null) {
-        return d;
-      }
-    }
-    return null;
-  }
-
-  private static String difference(String name, NDArray cached, NDArray live) {
-    if (cached == null || !cached.getShape().equals(live.getShape())) {
-      return name
-          + " has shape "
-          + (cached == null ? "none" : cached.getShape())
-          + " in the cache but "
-          + live.getShape()
-          + " from the teacher";
-    }
-    float[] a = cached.toFloatArray();
-    float[] b = live.toFloatArray();
-    int count = 0;
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i])) {
-        count++;
-        max = Math.max(max, Math.abs((double) a[i] - b[i]));
-      }
-    }
-    return count == 0
-        ? null
-        : String.format(
-            Locale.ROOT,
-            "%s differs in %d of %d values (largest %.3g)",
-            name,
-            count,
-            a.length,
-            max);
-  }
-
-  // ---- keys, fingerprint, files ----
-
-  /** SHA-256 of {@code length} float32 values from {@code offset}, in hex. */
-  static String keyOf(float[] values, int offset, int length) {
-    MessageDigest digest = sha256();
-    ByteBuffer bytes = ByteBuffer.allocate(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values, offset, length);
-    digest.update(bytes.array());
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static String fingerprint(
-      FrozenTeacher teacher,
-      String logitSource,
-      SegDataset train,
-      List<Compose> outcomes,
-      int batchSize) {
-    MessageDigest digest = sha256();
-    StringBuilder text = new StringBuilder(FORMAT);
-    text.append('\n').append(teacher.model().name());
-    text.append('\n')
-        .append(logitSource)
-        .append(' ')
-        .append(new java.util.TreeSet<>(teacher.taps()));
-    text.append('\n').append(batchSize).append('\n').append(outcomes);
-    for (int i = 0; i < train.size(); i++) {
-      text.append('\n').append(train.imagePath(i));
-    }
-    digest.update(text.toString().getBytes(StandardCharsets.UTF_8));
-    for (Pair<String, Parameter> p : teacher.model().block().getParameters()) {
-      digest.update(p.getKey().getBytes(StandardCharsets.UTF_8));
-      float[] v = p.getValue().getArray().toFloatArray();
-      ByteBuffer bytes = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      bytes.asFloatBuffer().put(v);
-      digest.update(bytes.array());
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this Java has no SHA-256", e);
-    }
-  }
-
-  private static Properties readManifest(Path dir) throws IOException {
-    Path file = dir.resolve(MANIFEST);
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    Properties p = new Properties();
-    try (var in = Files.newInputStream(file)) {
-      p.load(in);
-    } catch (IllegalArgumentException malformed) {
-      return null; // not a manifest this class wrote: rebuilt like a missing one
-    }
-    return FORMAT.equals(p.getProperty("format")) ? p : null;
-  }
-
-  private static String tensorFile(int i) {
-    return "tensor-" + i + ".f32";
-  }
-
-  private static String joined(long[] shape) {
-    StringBuilder b = new StringBuilder();
-    for (long d : shape) {
-      b.append(b.length() == 0 ? "" : ",").append(d);
-    }
-    return b.toString();
   }
 
   // ---- state ----
@@ -673,7 +275,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
 
   /** Number of distinct inputs stored. */
   public int size() {
-    return rows.size();
+    return store.size();
   }
 
   /** Batches whose teacher output came from the cache so far. */
@@ -708,12 +310,6 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
 
   @Override
   public void close() {
-    for (StoredTensor t : stored) {
-      try {
-        t.channel().close();
-      } catch (IOException e) {
-        // read-only channel: nothing was written that could be lost
-      }
-    }
+    store.close();
   }
 }

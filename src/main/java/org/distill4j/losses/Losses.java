@@ -2,12 +2,24 @@ package org.distill4j.losses;
 
 import org.distill4j.config.Registry;
 
-/** The registries of loss types, keyed by PaddleSeg's type names. */
+/**
+ * The registries of loss types, keyed by PaddleSeg's type names. Each is shared: a type registered
+ * by user code (e.g. {@code Losses.featureRegistry().register("MyLoss", MyLoss::fromConfig)}) is
+ * usable from YAML configs too.
+ */
 public final class Losses {
+  private static final Registry<SegLoss> SEG = createSeg();
+  private static final Registry<DistillLoss> DISTILL = createDistill();
+  private static final Registry<DistillLoss> FEATURE = createFeature();
+
   private Losses() {}
 
   /** Segmentation losses on (logits, labels): {@code CrossEntropyLoss}. */
   public static Registry<SegLoss> registry() {
+    return SEG;
+  }
+
+  private static Registry<SegLoss> createSeg() {
     return new Registry<SegLoss>("loss").register("CrossEntropyLoss", CrossEntropyLoss::fromConfig);
   }
 
@@ -16,6 +28,10 @@ public final class Losses {
    * DistillCrossEntropyLoss}.
    */
   public static Registry<DistillLoss> distillRegistry() {
+    return DISTILL;
+  }
+
+  private static Registry<DistillLoss> createDistill() {
     return new Registry<DistillLoss>("distillation loss")
         .register("KLLoss", KLLoss::fromConfig)
         .register("DistillCrossEntropyLoss", DistillCrossEntropyLoss::fromConfig);
@@ -29,6 +45,10 @@ public final class Losses {
    * per-position KL over channels, which suits tapped logits and ASPP outputs.
    */
   public static Registry<DistillLoss> featureRegistry() {
+    return FEATURE;
+  }
+
+  private static Registry<DistillLoss> createFeature() {
     return new Registry<DistillLoss>("feature distillation loss")
         .register("SegChannelwiseLoss", SegChannelwiseLoss::fromConfig)
         .register("PaddleSlimChannelwiseLoss", PaddleSlimChannelwiseLoss::fromConfig)

@@ -1,20 +1,16 @@
 package org.distill4j.models;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.CheckpointException;
 
 /**
  * The SHA-256 manifest of a checkpoint directory, {@code checksums.sha256}, in the format of
@@ -74,7 +70,7 @@ public final class Checksums {
   private static void verifyListed(Path dir, String name, String expected) {
     Path file = dir.resolve(name);
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException(
+      throw new CheckpointException(
           dir
               + ": "
               + name
@@ -90,7 +86,7 @@ public final class Checksums {
       throw new ConfigException(file + ": cannot be read (" + ErrorWords.io(e) + ")", e);
     }
     if (!expected.equals(actual)) {
-      throw new ConfigException(
+      throw new CheckpointException(
           file
               + ": does not match its checksum in "
               + MANIFEST
@@ -116,7 +112,7 @@ public final class Checksums {
         continue;
       }
       if (sep != 64) {
-        throw new ConfigException(
+        throw new CheckpointException(
             manifest + ": line " + (i + 1) + " is not '<64 hex digits>  <file name>'");
       }
       entries.put(line.substring(sep + 2), line.substring(0, sep));
@@ -125,18 +121,6 @@ public final class Checksums {
   }
 
   static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new UncheckedIOException(new IOException("SHA-256 is not available", e));
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return org.distill4j.io.Sha256.ofFile(file);
   }
 }

@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
-import org.distill4j.config.Suggest;
 import org.distill4j.io.download.DownloadCache;
 import org.distill4j.models.backbones.ResNetVdSpec;
 import org.distill4j.models.deeplab.DeepLabV3P;
@@ -61,26 +60,66 @@ public final class Models {
 
   private Models() {}
 
-  /** Segmentation models; warnings (ignored pretrained URLs) go to standard error. */
+  private static final Consumer<String> STDERR = msg -> System.err.println("WARNING: " + msg);
+  private static final Registry<BackboneSpec> BACKBONES =
+      withResNets(new Registry<>("backbone"), STDERR);
+  private static final Registry<SegmentationModel> MODELS =
+      withDeepLab(new Registry<>("model"), BACKBONES, STDERR);
+
+  /**
+   * The shared model registry ({@code DeepLabV3P} and every type registered with {@link
+   * #register}); warnings (e.g. a PaddleSeg weights name read from our format) go to standard
+   * error.
+   */
   public static Registry<SegmentationModel> registry() {
-    return registry(msg -> System.err.println("WARNING: " + msg));
+    return MODELS;
   }
 
-  /** Segmentation models, sending warnings to {@code warnings}. */
+  /**
+   * Makes a user's model type buildable from YAML ({@code model: {type: <type>, ...}}) by every
+   * config read afterwards: training, distillation (as student or teacher), evaluation, export. The
+   * builder gets the {@code model} section; {@link ConfigMap#requireKnownKeys} checks its keys the
+   * way the built-in types do. A later registration of the same name replaces the earlier one.
+   */
+  public static void register(
+      String type, java.util.function.Function<ConfigMap, ? extends SegmentationModel> builder) {
+    MODELS.register(type, builder);
+  }
+
+  /** Makes a user's backbone usable as {@code model.backbone.type} of the built-in DeepLabV3P. */
+  public static void registerBackbone(
+      String type, java.util.function.Function<ConfigMap, ? extends BackboneSpec> builder) {
+    BACKBONES.register(type, builder);
+  }
+
+  /**
+   * The shared model types, with the built-in ones sending their warnings to {@code warnings} (a
+   * copy: registering into it changes nothing shared).
+   */
   public static Registry<SegmentationModel> registry(Consumer<String> warnings) {
-    Registry<BackboneSpec> backbones = backbones(warnings);
-    return new Registry<SegmentationModel>("model")
-        .register("DeepLabV3P", c -> deepLabV3P(c, backbones, warnings));
+    return withDeepLab(MODELS.copy(), backbones(warnings), warnings);
   }
 
-  /** Backbones; warnings go to standard error. */
+  /**
+   * The shared backbone registry: ResNet18_vd, ResNet34_vd, ResNet50_vd, ResNet101_vd and any type
+   * registered with {@link #registerBackbone}.
+   */
   public static Registry<BackboneSpec> backbones() {
-    return backbones(msg -> System.err.println("WARNING: " + msg));
+    return BACKBONES;
   }
 
-  /** ResNet18_vd, ResNet34_vd, ResNet50_vd, ResNet101_vd. */
+  /** The shared backbone types, the built-in ones sending warnings to {@code warnings} (a copy). */
   public static Registry<BackboneSpec> backbones(Consumer<String> warnings) {
-    Registry<BackboneSpec> r = new Registry<>("backbone");
+    return withResNets(BACKBONES.copy(), warnings);
+  }
+
+  private static Registry<SegmentationModel> withDeepLab(
+      Registry<SegmentationModel> r, Registry<BackboneSpec> backbones, Consumer<String> warnings) {
+    return r.register("DeepLabV3P", c -> deepLabV3P(c, backbones, warnings));
+  }
+
+  private static Registry<BackboneSpec> withResNets(
+      Registry<BackboneSpec> r, Consumer<String> warnings) {
     for (int layers : new int[] {18, 34, 50, 101}) {
       r.register("ResNet" + layers + "_vd", c -> resNetVd(c, layers, warnings));
     }
@@ -97,18 +136,24 @@ public final class Models {
     }
     b.setNumClasses(c.getInt("num_classes"));
     b.setBackbone(backbones.build(c.getMap("backbone")));
-    int[] indices = c.optIntArray("backbone_indices", new int[] {0, 3});
-    if (indices.length != 2) {
-      throw c.error(
-          "backbone_indices",
-          "needs 2 values (low-level feature for the decoder, high-level for the ASPP), got "
-              + Arrays.toString(indices));
+    // Each default lives once, in the builder (as in PaddleSeg's constructor signature): a key
+    // that is absent leaves the builder's value alone.
+    if (c.has("backbone_indices")) {
+      int[] indices = c.getIntArray("backbone_indices");
+      if (indices.length != 2) {
+        throw c.error(
+            "backbone_indices",
+            "needs 2 values (low-level feature for the decoder, high-level for the ASPP), got "
+                + Arrays.toString(indices));
+      }
+      apply(c, "backbone_indices", () -> b.optBackboneIndices(indices[0], indices[1]));
     }
-    apply(c, "backbone_indices", () -> b.optBackboneIndices(indices[0], indices[1]));
-    int[] ratios = c.optIntArray("aspp_ratios", new int[] {1, 6, 12, 18});
-    apply(c, "aspp_ratios", () -> b.optAsppRatios(ratios));
-    int asppChannels = c.optInt("aspp_out_channels", 256);
-    apply(c, "aspp_out_channels", () -> b.optAsppOutChannels(asppChannels));
+    if (c.has("aspp_ratios")) {
+      apply(c, "aspp_ratios", () -> b.optAsppRatios(c.getIntArray("aspp_ratios")));
+    }
+    if (c.has("aspp_out_channels")) {
+      apply(c, "aspp_out_channels", () -> b.optAsppOutChannels(c.getInt("aspp_out_channels")));
+    }
     b.optAlignCorners(c.optBoolean("align_corners", false));
     if (c.has("pretrained")) {
       b.optPretrained(localWeights(c, "pretrained", warnings));
@@ -120,12 +165,15 @@ public final class Models {
     checkKeys(c, BACKBONE_KEYS);
     checkDataFormat(c);
     ResNetVdSpec.Builder b = ResNetVdSpec.builder(layers);
-    int os = c.optInt("output_stride", 8);
-    apply(c, "output_stride", () -> b.optOutputStride(os));
-    int[] grid = c.optIntArray("multi_grid", new int[] {1, 1, 1});
-    apply(c, "multi_grid", () -> b.optMultiGrid(grid));
-    int in = c.optInt("in_channels", 3);
-    apply(c, "in_channels", () -> b.optInChannels(in));
+    if (c.has("output_stride")) {
+      apply(c, "output_stride", () -> b.optOutputStride(c.getInt("output_stride")));
+    }
+    if (c.has("multi_grid")) {
+      apply(c, "multi_grid", () -> b.optMultiGrid(c.getIntArray("multi_grid")));
+    }
+    if (c.has("in_channels")) {
+      apply(c, "in_channels", () -> b.optInChannels(c.getInt("in_channels")));
+    }
     if (c.has("pretrained")) {
       b.optPretrained(localWeights(c, "pretrained", warnings));
     }
@@ -185,16 +233,7 @@ public final class Models {
   }
 
   private static void checkKeys(ConfigMap c, Set<String> known) {
-    for (String k : c.unknownKeys(known)) {
-      String near = Suggest.closest(k, known);
-      throw c.error(
-          k,
-          "unknown key for "
-              + c.optString("type", "this component")
-              + (near == null ? "" : " (did you mean '" + near + "'?)")
-              + "; known: "
-              + String.join(", ", known.stream().sorted().toList()));
-    }
+    c.requireKnownKeys(c.optString("type", "this component"), known);
   }
 
   private static void checkDataFormat(ConfigMap c) {

@@ -15,13 +15,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.Distill4jException;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Our weights file: a short header (magic, format version, kind "model" or "backbone", the
@@ -44,26 +45,26 @@ final class WeightsIO {
   static Path save(Block block, Path dir, String fileName, String kind, String arch) {
     Path file = dir.resolve(fileName + EXTENSION);
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, fileName, ".tmp");
-      try (DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-        out.writeUTF(MAGIC);
-        out.writeInt(FORMAT);
-        out.writeUTF(kind);
-        out.writeUTF(arch);
-        List<Parameter> params = parameters(block);
-        out.writeInt(params.size());
-        for (Parameter p : params) {
-          long[] dims = p.getArray().getShape().getShape();
-          out.writeInt(dims.length);
-          for (long d : dims) {
-            out.writeLong(d);
-          }
-        }
-        block.saveParameters(out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(
+          file,
+          raw -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+              out.writeUTF(MAGIC);
+              out.writeInt(FORMAT);
+              out.writeUTF(kind);
+              out.writeUTF(arch);
+              List<Parameter> params = parameters(block);
+              out.writeInt(params.size());
+              for (Parameter p : params) {
+                long[] dims = p.getArray().getShape().getShape();
+                out.writeInt(dims.length);
+                for (long d : dims) {
+                  out.writeLong(d);
+                }
+              }
+              block.saveParameters(out);
+            }
+          });
     } catch (IOException e) {
       throw new ConfigException("cannot write weights to " + file + ": " + ErrorWords.io(e), e);
     }
@@ -128,8 +129,8 @@ final class WeightsIO {
         ParameterCopies.run(target, () -> copyEach(parameters(target), parameters(twin)));
       }
     } catch (IOException | MalformedModelException | RuntimeException e) {
-      if (e instanceof ConfigException) {
-        throw (ConfigException) e;
+      if (e instanceof Distill4jException) {
+        throw (Distill4jException) e;
       }
       throw new ConfigException(
           file + ": cannot load " + kind + " weights for " + arch + ": " + ErrorWords.describe(e),

@@ -20,9 +20,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.CheckpointException;
+import org.distill4j.io.FileTrees;
 import org.distill4j.models.Checksums;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.SegOptimizer;
@@ -192,7 +193,7 @@ public final class Checkpoints {
     for (Map.Entry<String, Block> e : extras.entrySet()) {
       Path file = dir.resolve(e.getKey() + ".params");
       if (!Files.isRegularFile(file)) {
-        throw new ConfigException(
+        throw new CheckpointException(
             dir
                 + ": no "
                 + file.getFileName()
@@ -209,7 +210,7 @@ public final class Checkpoints {
           }
         }
       } catch (IOException | ai.djl.MalformedModelException | RuntimeException ex) {
-        throw new ConfigException(
+        throw new CheckpointException(
             file + ": cannot be loaded into " + e.getKey() + " (" + ErrorWords.describe(ex) + ")");
       }
     }
@@ -236,7 +237,7 @@ public final class Checkpoints {
           Double.parseDouble(p.getProperty("best_miou", "NaN")),
           Integer.parseInt(p.getProperty("best_iteration", "0")));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(
+      throw new CheckpointException(
           "cannot read checkpoint state " + file + ": " + ErrorWords.describe(e), e);
     }
   }
@@ -329,19 +330,8 @@ public final class Checkpoints {
   }
 
   static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,7 +35,7 @@ import org.distill4j.models.TapRecorder;
  * PaddlePaddle and PyTorch; the model's own parameters (the first device's copy) keep the first
  * shard's running statistics, which are the ones evaluated and saved.
  */
-final class DataParallelStep {
+final class DataParallelStep implements TrainStep {
   private final SegmentationModel model;
   private final TrainingObjective objective;
   private final Device[] shardDevices;
@@ -62,7 +62,8 @@ final class DataParallelStep {
   }
 
   /** Forward, backward and update of one batch; returns the shard-weighted mean of each term. */
-  Map<String, Double> run(
+  @Override
+  public Map<String, Double> run(
       ParameterStore parameters, NDManager trainManager, Batch batch, int iteration) {
     List<Batch> shards = BatchShards.split(batch, shardDevices.length);
     double[] weights = BatchShards.weights(shards);
@@ -89,7 +90,7 @@ final class DataParallelStep {
         if (checkBeforeBackward) {
           // A batch that may be skipped must leave no gradient behind.
           for (Map<String, NDArray> t : terms) {
-            values.add(SegTrainer.checkedValues(t, iteration));
+            values.add(TrainStep.checkedValues(t, iteration));
           }
         }
         for (int k = 0; k < shards.size(); k++) {
@@ -100,7 +101,7 @@ final class DataParallelStep {
       if (!checkBeforeBackward) {
         // Read after all backward passes were issued, so devices are not waited for one by one.
         for (Map<String, NDArray> t : terms) {
-          values.add(SegTrainer.checkedValues(t, iteration));
+          values.add(TrainStep.checkedValues(t, iteration));
         }
       }
       parameters.updateAllParameters();

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.eval.SegMetrics;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * The record of a run: every logged iteration and every evaluation, kept in memory for charts and,
@@ -86,9 +86,7 @@ public final class History implements TrainingListener {
       if (kept.size() == lines.size()) {
         return;
       }
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, kept, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeLines(file, kept);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite history file " + file, e);
     }

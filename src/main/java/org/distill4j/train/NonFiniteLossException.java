@@ -1,9 +1,9 @@
 package org.distill4j.train;
 
-import org.distill4j.config.ConfigException;
+import org.distill4j.errors.NumericalFaultException;
 
 /** A loss term was NaN or infinite; the step stopped before its backward pass and update. */
-public final class NonFiniteLossException extends ConfigException {
+public final class NonFiniteLossException extends NumericalFaultException {
   private final String term;
   private final double value;
   private final int iteration;

@@ -12,12 +12,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +22,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.Distill4jException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -91,7 +89,7 @@ public final class RunProvenance {
       }
       return Optional.of(new RunProvenance(e.getAsJsonObject()));
     } catch (IOException | RuntimeException e) {
-      if (e instanceof ConfigException c) {
+      if (e instanceof Distill4jException c) {
         throw c;
       }
       throw new ConfigException(file + ": cannot be read (" + ErrorWords.describe(e) + ")", e);
@@ -330,12 +328,6 @@ public final class RunProvenance {
   }
 
   static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return org.distill4j.io.Sha256.ofText(text);
   }
 }

@@ -3,17 +3,12 @@ package org.distill4j.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +17,7 @@ import org.distill4j.data.Batch;
 import org.distill4j.data.DataLoader;
 import org.distill4j.data.Seeds;
 import org.distill4j.data.SegDataset;
-import org.distill4j.eval.SegEvaluator;
-import org.distill4j.eval.SegMetrics;
 import org.distill4j.models.SegmentationModel;
-import org.distill4j.models.TapRecorder;
 import org.distill4j.train.optim.LearningRateSchedule;
 import org.distill4j.train.optim.SegOptimizer;
 
@@ -94,25 +86,49 @@ public final class SegTrainer {
     RunProvenance provenance = RunProvenance.of(options, devices(), configYaml, options.runNotes());
     Checkpoints checkpoints =
         options.saveDir() == null ? null : new Checkpoints(options.saveDir(), extras, provenance);
-    Checkpoints.LoopState state = new Checkpoints.LoopState(0, Double.NaN, 0);
+    Checkpoints.LoopState state = resumeOrStart(extras, provenance);
+    SavePoints savePoints =
+        new SavePoints(
+            model, valSet, optimizer, options, checkpoints, configYaml, listeners, state);
+    for (TrainingListener l : listeners) {
+      l.onTrainingStart(options, state.iteration() + 1);
+    }
+    LoopEnd end = loop(state.iteration(), extras, savePoints);
+    TrainingResult result =
+        new TrainingResult(
+            end.iteration(),
+            end.interrupted(),
+            Optional.ofNullable(savePoints.lastMetrics()),
+            savePoints.bestMiou(),
+            savePoints.bestIteration(),
+            options.saveDir(),
+            (System.nanoTime() - started) / 1e9);
+    listeners.forEach(l -> l.onTrainingEnd(result));
+    return result;
+  }
+
+  /** Where the loop stopped: the last completed iteration, and whether an interrupt stopped it. */
+  private record LoopEnd(int iteration, boolean interrupted) {}
+
+  /**
+   * Names the parameters for the optimizer state and, with {@code resume_model}, checks the
+   * checkpoint's provenance and loads it; returns the loop state to start from.
+   */
+  private Checkpoints.LoopState resumeOrStart(Map<String, Block> extras, RunProvenance provenance) {
     // Optimizer state is saved and restored by parameter name, not by per-process parameter id.
     optimizer.nameParameters(model.block());
     extras.forEach((name, block) -> optimizer.nameParameters(name + "/", block));
-    if (options.resumeModel() != null) {
-      RunProvenance.checkBeforeResume(provenance, configYaml, options.resumeModel());
-      state = Checkpoints.resume(model, extras, optimizer, options.resumeModel());
+    if (options.resumeModel() == null) {
+      return new Checkpoints.LoopState(0, Double.NaN, 0);
     }
-    int start = state.iteration();
-    double bestMiou = state.bestMiou();
-    int bestIter = state.bestIteration();
-    SegMetrics lastMetrics = null;
-    boolean interrupted = false;
-    int iter = start;
+    RunProvenance.checkBeforeResume(provenance, configYaml, options.resumeModel());
+    return Checkpoints.resume(model, extras, optimizer, options.resumeModel());
+  }
 
-    for (TrainingListener l : listeners) {
-      l.onTrainingStart(options, start + 1);
-    }
+  /** The iterations from {@code start} to {@code iters}, or to an interrupt. */
+  private LoopEnd loop(int start, Map<String, Block> extras, SavePoints savePoints) {
     DataParallelStep parallel = dataParallelStep();
+    TrainStep step = parallel == null ? new SingleDeviceStep(model, objective) : parallel;
     int shards = parallel == null ? 1 : parallel.shardCount();
     // Parameters are read through one store wired to the optimizer: a step's update covers the
     // model and every extra trainable block the objective reads through the same store. With
@@ -126,40 +142,26 @@ public final class SegTrainer {
               parallel == null
                   ? new Device[] {trainManager.getDevice()}
                   : DataParallelStep.inStoreOrder(devices()));
-      WindowStats window = new WindowStats();
       List<Block> trainedBlocks = new ArrayList<>(extras.values());
       trainedBlocks.add(0, model.block());
-      int consecutiveSkips = 0;
+      NonFinitePolicy nonFinite =
+          new NonFinitePolicy(
+              options.skipNonFinite(), trainManager, trainedBlocks, parameters, listeners);
+      WindowStats window = new WindowStats();
       Iterator<Batch> batches = loader.stream(start);
+      int iter = start;
       while (iter < options.iters()) {
         if (Thread.currentThread().isInterrupted()) {
-          interrupted = true;
-          break;
+          return new LoopEnd(iter, true);
         }
         long t0 = System.nanoTime();
         Batch batch = batches.next();
         double lr = schedule.learningRate(iter);
         optimizer.setLearningRate(lr);
         seedStep(iter + 1);
-        Map<String, Double> terms;
-        try (RunningStatsSnapshot before =
-            options.skipNonFinite() ? RunningStatsSnapshot.of(trainManager, trainedBlocks) : null) {
-          try {
-            terms =
-                parallel == null
-                    ? step(parameters, trainManager, batch, iter + 1)
-                    : parallel.run(parameters, trainManager, batch, iter + 1);
-            consecutiveSkips = 0;
-          } catch (NonFiniteLossException e) {
-            if (before == null) {
-              throw e;
-            }
-            before.restore();
-            parameters.discardStep();
-            terms = null;
-            skipped(e, ++consecutiveSkips);
-          }
-        }
+        int iteration = iter + 1;
+        Map<String, Double> terms =
+            nonFinite.run(() -> step.run(parameters, trainManager, batch, iteration));
         iter++;
         if (terms != null) {
           window.add(terms, batch.readCostSeconds, (System.nanoTime() - t0) / 1e9, batch.size);
@@ -168,53 +170,10 @@ public final class SegTrainer {
           emitIteration(window, iter, batch.epoch, lr, start);
           window = new WindowStats();
         }
-        if (options.isSaveIteration(iter)) {
-          if (options.doEval() && valSet != null) {
-            long e0 = System.nanoTime();
-            lastMetrics = SegEvaluator.evaluate(model, valSet);
-            if (Double.isNaN(bestMiou) || lastMetrics.miou() > bestMiou) {
-              bestMiou = lastMetrics.miou();
-              bestIter = iter;
-              if (checkpoints != null) {
-                checkpoints.saveBest(
-                    model, new Checkpoints.LoopState(iter, bestMiou, bestIter), configYaml);
-              }
-            }
-            EvalLog log =
-                new EvalLog(
-                    iter,
-                    lastMetrics,
-                    valSet.size(),
-                    bestMiou,
-                    bestIter,
-                    (System.nanoTime() - e0) / 1e9);
-            listeners.forEach(l -> l.onEvaluation(log));
-          }
-          if (checkpoints != null) {
-            var saved =
-                checkpoints.saveIteration(
-                    model,
-                    optimizer,
-                    new Checkpoints.LoopState(iter, bestMiou, bestIter),
-                    configYaml);
-            checkpoints.prune(options.keepCheckpointMax());
-            final int savedIter = iter;
-            listeners.forEach(l -> l.onCheckpoint(savedIter, saved));
-          }
-        }
+        savePoints.after(iter);
       }
+      return new LoopEnd(iter, false);
     }
-    TrainingResult result =
-        new TrainingResult(
-            iter,
-            interrupted,
-            Optional.ofNullable(lastMetrics),
-            bestMiou,
-            bestIter,
-            options.saveDir(),
-            (System.nanoTime() - started) / 1e9);
-    listeners.forEach(l -> l.onTrainingEnd(result));
-    return result;
   }
 
   /**
@@ -253,72 +212,9 @@ public final class SegTrainer {
         .build();
   }
 
-  /** One forward, backward and update; returns the scalar value of every loss term. */
-  private Map<String, Double> step(
-      ParameterStore parameters, NDManager trainManager, Batch batch, int iteration) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    try (NDManager stepManager = trainManager.newSubManager()) {
-      NDArray images =
-          stepManager.create(
-              batch.images, new Shape(batch.size, batch.channels, batch.height, batch.width));
-      NDArray labels =
-          stepManager.create(batch.labels, new Shape(batch.size, batch.height, batch.width));
-      objective.beforeForward(images);
-      TapRecorder taps =
-          objective.tapPaths().isEmpty() ? null : new TapRecorder(objective.tapPaths());
-      try (GradientCollector collector = trainManager.getEngine().newGradientCollector()) {
-        NDArray total;
-        // The forward pass and the loss run in their own manager, closed before the backward
-        // pass: autograd keeps its own references to what backward needs and drops each as
-        // backward passes it, as in PyTorch, instead of every intermediate living to the end of
-        // the step. Only the total leaves the scope.
-        try (NDManager forwardScope = stepManager.newSubManager()) {
-          forwardScope.tempAttachAll(images, labels);
-          NDList outputs;
-          try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
-            outputs = model.block().forward(parameters, new NDList(images), true);
-          }
-          Map<String, NDArray> terms =
-              objective.compute(
-                  new TrainingObjective.Step(outputs, images, labels, taps, parameters));
-          values.putAll(checkedValues(terms, iteration));
-          total = terms.get(TrainingObjective.TOTAL);
-          total.attach(stepManager);
-        }
-        collector.backward(total);
-      }
-      parameters.updateAllParameters();
-    }
-    return values;
-  }
-
   /** The scalar value of every term; a non-finite one throws {@link NonFiniteLossException}. */
   static Map<String, Double> checkedValues(Map<String, NDArray> terms, int iteration) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : terms.entrySet()) {
-      double v = e.getValue().getFloat();
-      if (!Double.isFinite(v)) {
-        throw new NonFiniteLossException(e.getKey(), v, iteration);
-      }
-      values.put(e.getKey(), v);
-    }
-    return values;
-  }
-
-  /** Reports a skipped batch; too many in a row means the run diverged, and it stops. */
-  private void skipped(NonFiniteLossException reason, int consecutive) {
-    if (consecutive >= MAX_CONSECUTIVE_SKIPS) {
-      throw new ConfigException(
-          consecutive
-              + " batches in a row had a non-finite loss, the last at iteration "
-              + reason.iteration()
-              + " ('"
-              + reason.term()
-              + "' is "
-              + reason.value()
-              + "); the run has diverged: lower the learning rate or check the data");
-    }
-    listeners.forEach(l -> l.onBatchSkipped(reason));
+    return TrainStep.checkedValues(terms, iteration);
   }
 
   private void emitIteration(WindowStats w, int iter, int epochIndex, double lr, int start) {

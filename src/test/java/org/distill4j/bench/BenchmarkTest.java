@@ -11,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.cli.Main;
+import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark at a tiny size: every measurement present and plausible, as text and JSON. */
+@Tag("slow")
 class BenchmarkTest {
   @TempDir static Path tmp;
   static Path teacher;
@@ -24,49 +27,9 @@ class BenchmarkTest {
   @BeforeAll
   static void tinyDataAndConfigs() throws Exception {
     Path data = tmp.resolve("optic");
-    assertEquals(
-        0,
-        Main.run(
-            new String[] {
-              "make-dataset",
-              "--out",
-              data.toString(),
-              "--train",
-              "8",
-              "--val",
-              "2",
-              "--test",
-              "1",
-              "--width",
-              "48",
-              "--height",
-              "48"
-            },
-            System.err));
-    teacher =
-        config(
-            "teacher.yml",
-            "configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml",
-            data);
-    student =
-        config(
-            "student.yml",
-            "configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml",
-            data);
-  }
-
-  private static Path config(String name, String base, Path data) throws Exception {
-    return Files.writeString(
-        tmp.resolve(name),
-        "_base_: '"
-            + Path.of(base).toAbsolutePath()
-            + "'\n"
-            + "train_dataset: {dataset_root: '"
-            + data
-            + "'}\n"
-            + "val_dataset: {dataset_root: '"
-            + data
-            + "'}\n");
+    SmokeRuns.dataset(data, 8, 2, 1, 48);
+    teacher = SmokeRuns.config(tmp.resolve("teacher.yml"), SmokeRuns.TEACHER, data, "");
+    student = SmokeRuns.config(tmp.resolve("student.yml"), SmokeRuns.STUDENT, data, "");
   }
 
   @Test

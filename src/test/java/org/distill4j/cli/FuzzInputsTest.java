@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.distill4j.config.ConfigLoader;
+import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.DumperOptions;
@@ -32,6 +34,7 @@ import org.yaml.snakeyaml.Yaml;
  * one-line error (exit code 2) or accepts it (exit code 0): never an unexpected exception, never a
  * stack trace.
  */
+@Tag("slow")
 class FuzzInputsTest {
   private static final int CONFIG_CASES = 300;
   private static final int DATA_CASES = 20;
@@ -63,36 +66,11 @@ class FuzzInputsTest {
   @BeforeAll
   static void dataAndConfig() throws Exception {
     data = tmp.resolve("optic");
-    assertEquals(
-        0,
-        Main.run(
-            new String[] {
-              "make-dataset",
-              "--out",
-              data.toString(),
-              "--train",
-              "6",
-              "--val",
-              "2",
-              "--test",
-              "1",
-              "--width",
-              "48",
-              "--height",
-              "48"
-            },
-            System.err));
+    SmokeRuns.dataset(data, 6, 2, 1, 48);
     Path base = tmp.resolve("base.yml");
     Files.writeString(
         base,
-        "_base_: '"
-            + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-                .toAbsolutePath()
-            + "'\ntrain_dataset: {dataset_root: '"
-            + data
-            + "'}\nval_dataset: {dataset_root: '"
-            + data
-            + "'}\n"
+        SmokeRuns.baseYaml(SmokeRuns.STUDENT, data)
             + "distill:\n"
             + "  student_adaptor: {hidden_0: backbone.stage3}\n"
             + "  teacher_adaptor: {hidden_0: backbone.stage3}\n"

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.distill4j.models.Checksums;
+import org.distill4j.testing.SmokeRuns;
 import org.distill4j.train.Checkpoints;
 import org.distill4j.train.RunProvenance;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * second process resumes from the newest complete {@code iter_N} into the same directory, and its
  * weights, logs and metrics equal, byte for byte, those of a run that was never interrupted.
  */
+@Tag("slow")
 class KillAndResumeTest {
   private static final int ITERS = 10;
   @TempDir static Path tmp;
@@ -38,39 +41,8 @@ class KillAndResumeTest {
   @BeforeAll
   static void dataAndTeacher() throws Exception {
     data = tmp.resolve("optic");
-    assertEquals(
-        0,
-        Main.run(
-            new String[] {
-              "make-dataset",
-              "--out",
-              data.toString(),
-              "--train",
-              "8",
-              "--val",
-              "3",
-              "--test",
-              "1",
-              "--width",
-              "64",
-              "--height",
-              "64"
-            },
-            System.err));
-    String base =
-        Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-            .toAbsolutePath()
-            .toString();
-    String common =
-        "_base_: '"
-            + base
-            + "'\niters: "
-            + ITERS
-            + "\ntrain_dataset: {dataset_root: '"
-            + data
-            + "'}\nval_dataset: {dataset_root: '"
-            + data
-            + "'}\n";
+    SmokeRuns.dataset(data, 8, 3, 1, 64);
+    String common = SmokeRuns.baseYaml(SmokeRuns.STUDENT, data) + "iters: " + ITERS + "\n";
     studentConfig = tmp.resolve("student.yml");
     Files.writeString(studentConfig, common);
     featureStudentConfig = tmp.resolve("student_features.yml");

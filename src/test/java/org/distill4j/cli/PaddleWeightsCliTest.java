@@ -22,6 +22,7 @@ import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.TrainFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PaddleSeg weight files on the command line: eval, predict and check take .pdparams, export writes
  * them, and the tutorial's step 2.5 path (best_model/model.pdparams) works after a distill4j run.
  */
+@Tag("slow")
 class PaddleWeightsCliTest {
   @TempDir static Path tmp;
   static ResolvedConfig student;

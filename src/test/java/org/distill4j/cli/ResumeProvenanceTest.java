@@ -10,14 +10,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.distill4j.models.Checksums;
+import org.distill4j.testing.SmokeRuns;
 import org.distill4j.train.Checkpoints;
 import org.distill4j.train.RunProvenance;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * older one) assumes seed 0, warns, and ends elsewhere, which shows the seed matters here; a flag
  * that contradicts the checkpoint is one line naming both values.
  */
+@Tag("slow")
 class ResumeProvenanceTest {
   @TempDir static Path tmp;
   static Path config;
@@ -36,37 +38,10 @@ class ResumeProvenanceTest {
   @BeforeAll
   static void uninterruptedRun() {
     Path data = tmp.resolve("optic");
-    assertEquals(
-        0,
-        Main.run(
-            new String[] {
-              "make-dataset",
-              "--out",
-              data.toString(),
-              "--train",
-              "8",
-              "--val",
-              "2",
-              "--test",
-              "1",
-              "--width",
-              "64",
-              "--height",
-              "64"
-            },
-            System.err));
+    SmokeRuns.dataset(data, 8, 2, 1, 64);
     config = tmp.resolve("c.yml");
     try {
-      Files.writeString(
-          config,
-          "_base_: '"
-              + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-                  .toAbsolutePath()
-              + "'\ntrain_dataset: {dataset_root: '"
-              + data
-              + "'}\nval_dataset: {dataset_root: '"
-              + data
-              + "'}\n");
+      SmokeRuns.config(config, SmokeRuns.STUDENT, data, "");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

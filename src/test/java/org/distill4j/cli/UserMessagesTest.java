@@ -14,11 +14,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,36 +37,9 @@ class UserMessagesTest {
   @BeforeAll
   static void smokeConfigAndData() throws IOException {
     Path data = tmp.resolve("optic");
-    assertEquals(
-        0,
-        Main.run(
-            new String[] {
-              "make-dataset",
-              "--out",
-              data.toString(),
-              "--train",
-              "4",
-              "--val",
-              "1",
-              "--test",
-              "1",
-              "--width",
-              "32",
-              "--height",
-              "32"
-            },
-            System.err));
+    SmokeRuns.dataset(data, 4, 1, 1, 32);
     config = tmp.resolve("c.yml");
-    Files.writeString(
-        config,
-        "_base_: '"
-            + Paths.get("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
-                .toAbsolutePath()
-            + "'\ntrain_dataset: {dataset_root: '"
-            + data
-            + "'}\nval_dataset: {dataset_root: '"
-            + data
-            + "'}\n");
+    SmokeRuns.config(config, SmokeRuns.STUDENT, data, "");
   }
 
   private static String[] failure(String kind) throws IOException {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.errors.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,9 +66,9 @@ class ComposeTest {
   void rgbLabelIsRejected() throws Exception {
     Path img = TestFiles.solid(dir.resolve("i.png"), 2, 2, GREY);
     Path label = TestFiles.rgbPng(dir.resolve("colour_label.png"), new int[][] {{RED, 0}, {0, 0}});
-    ConfigException e =
+    DataException e =
         assertThrows(
-            ConfigException.class,
+            DataException.class,
             () -> new Compose(List.of(), "train").load(img, label, new Random(0)));
     assertTrue(e.getMessage().contains("colour_label.png"), e.getMessage());
     assertTrue(e.getMessage().contains("single-channel"), e.getMessage());
@@ -77,9 +78,9 @@ class ComposeTest {
   @Test
   void undecodableImageNamesTheFile() throws Exception {
     Path bad = Files.writeString(dir.resolve("broken.jpg"), "not an image");
-    ConfigException e =
+    DataException e =
         assertThrows(
-            ConfigException.class,
+            DataException.class,
             () -> new Compose(List.of(), "train").load(bad, null, new Random(0)));
     assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
     assertTrue(e.getMessage().contains("cannot decode"), e.getMessage());
@@ -89,9 +90,9 @@ class ComposeTest {
   void sizeMismatchNamesBothSizesAndFiles() throws Exception {
     Path img = TestFiles.solid(dir.resolve("img.png"), 4, 3, GREY);
     Path label = TestFiles.greyPng(dir.resolve("lab.png"), TestFiles.filled(2, 4, 0));
-    ConfigException e =
+    DataException e =
         assertThrows(
-            ConfigException.class,
+            DataException.class,
             () -> new Compose(List.of(), "train").load(img, label, new Random(0)));
     String m = e.getMessage();
     assertTrue(m.contains("img.png") && m.contains("lab.png"), m);

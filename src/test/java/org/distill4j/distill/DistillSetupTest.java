@@ -22,10 +22,12 @@ import org.distill4j.losses.KLLoss;
 import org.distill4j.losses.Losses;
 import org.distill4j.train.TrainingOptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Distillation built from Java: adaptor subclasses, a frozen teacher and a trained connector. */
+@Tag("slow")
 class DistillSetupTest {
   @TempDir static Path tmp;
   static ResolvedConfig teacherConfig;

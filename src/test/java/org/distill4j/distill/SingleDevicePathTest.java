@@ -28,6 +28,7 @@ import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.optim.Optimizers;
 import org.distill4j.train.optim.Schedules;
 import org.distill4j.train.optim.SegOptimizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  *       distillation total is the sum of its weighted terms.
  * </ul>
  */
+@Tag("slow")
 class SingleDevicePathTest {
   @Test
   void plainTrainingIsDeterministicAndFollowsTheSeed() {

@@ -21,6 +21,7 @@ import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.losses.SegChannelwiseLoss;
 import org.distill4j.train.TrainingOptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read (a damaged cache changes training when unchecked, and is caught when checked), it is reused
  * and rebuilt when it should be, and transforms it cannot list are refused.
  */
+@Tag("slow")
 class TeacherOutputCacheTest {
   @TempDir static Path tmp;
   static Path data;

@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.distill4j.config.ConfigException;
+import org.distill4j.errors.CheckpointException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,12 +67,13 @@ class ChecksumsTest {
     twoFiles();
     Checksums.write(dir);
     Files.write(dir.resolve("model.params"), new byte[] {1, 2, 3, 4});
-    ConfigException all = assertThrows(ConfigException.class, () -> Checksums.verifyAll(dir));
+    CheckpointException all =
+        assertThrows(CheckpointException.class, () -> Checksums.verifyAll(dir));
     assertTrue(all.getMessage().startsWith(dir.resolve("model.params") + ": does not match"));
     assertTrue(all.getMessage().contains("another iter_N"), all.getMessage());
-    ConfigException one =
+    CheckpointException one =
         assertThrows(
-            ConfigException.class, () -> Checksums.verifyFile(dir.resolve("model.params")));
+            CheckpointException.class, () -> Checksums.verifyFile(dir.resolve("model.params")));
     assertEquals(all.getMessage(), one.getMessage());
     assertDoesNotThrow(() -> Checksums.verifyFile(dir.resolve("config.yml")));
   }
@@ -82,7 +83,7 @@ class ChecksumsTest {
     twoFiles();
     Checksums.write(dir);
     Files.delete(dir.resolve("config.yml"));
-    ConfigException e = assertThrows(ConfigException.class, () -> Checksums.verifyAll(dir));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checksums.verifyAll(dir));
     assertTrue(e.getMessage().contains("config.yml is listed in checksums.sha256 but missing"));
   }
 
@@ -100,7 +101,7 @@ class ChecksumsTest {
   void malformedManifestLineIsReportedWithItsNumber() throws Exception {
     twoFiles();
     Files.writeString(dir.resolve(Checksums.MANIFEST), "abc model.params\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Checksums.verifyAll(dir));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checksums.verifyAll(dir));
     assertTrue(e.getMessage().contains("line 1 is not"), e.getMessage());
   }
 }

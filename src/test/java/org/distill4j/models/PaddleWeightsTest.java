@@ -24,6 +24,7 @@ import org.distill4j.models.deeplab.DeepLabV3P;
 import org.distill4j.testing.Python;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * logits here; backbone-only files, skipped and missing entries follow PaddleSeg's rules; a model
  * exported as .pdparams reads back bit for bit.
  */
+@Tag("slow")
 class PaddleWeightsTest {
   private static final int SIZE = 64;
   @TempDir static Path dir;

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.distill4j.config.ConfigException;
+import org.distill4j.errors.CheckpointException;
 import org.distill4j.models.Checksums;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.Momentum;
@@ -43,8 +43,8 @@ class CheckpointChecksumTest {
       Path opt = iter.resolve(Checkpoints.OPTIMIZER_FILE);
       byte[] whole = Files.readAllBytes(opt);
       Files.write(opt, Arrays.copyOf(whole, whole.length - 1));
-      ConfigException resume =
-          assertThrows(ConfigException.class, () -> Checkpoints.resume(model, optimizer, iter));
+      CheckpointException resume =
+          assertThrows(CheckpointException.class, () -> Checkpoints.resume(model, optimizer, iter));
       assertTrue(resume.getMessage().startsWith(opt + ": does not match"), resume.getMessage());
 
       // A weights file changed in place: loading best_model (as eval and a teacher do) refuses.
@@ -52,7 +52,8 @@ class CheckpointChecksumTest {
       byte[] bytes = Files.readAllBytes(weights);
       bytes[bytes.length - 1] ^= 1;
       Files.write(weights, bytes);
-      ConfigException load = assertThrows(ConfigException.class, () -> model.loadWeights(best));
+      CheckpointException load =
+          assertThrows(CheckpointException.class, () -> model.loadWeights(best));
       assertTrue(load.getMessage().startsWith(weights + ": does not match"), load.getMessage());
     }
   }

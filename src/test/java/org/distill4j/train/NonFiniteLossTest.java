@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.distill4j.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 /** A NaN or infinite loss term stops the step before backward, naming the term and iteration. */
@@ -20,15 +19,15 @@ class NonFiniteLossTest {
       terms.put("out_loss", manager.create(0.5f));
       terms.put("out_distill_loss", manager.create(Float.NaN));
       terms.put(TrainingObjective.TOTAL, manager.create(Float.NaN));
-      ConfigException e =
-          assertThrows(ConfigException.class, () -> SegTrainer.checkedValues(terms, 17));
+      NonFiniteLossException e =
+          assertThrows(NonFiniteLossException.class, () -> SegTrainer.checkedValues(terms, 17));
       assertTrue(
           e.getMessage().startsWith("loss term 'out_distill_loss' is NaN at iteration 17"),
           e.getMessage());
 
       terms.put("out_distill_loss", manager.create(Float.POSITIVE_INFINITY));
-      ConfigException inf =
-          assertThrows(ConfigException.class, () -> SegTrainer.checkedValues(terms, 3));
+      NonFiniteLossException inf =
+          assertThrows(NonFiniteLossException.class, () -> SegTrainer.checkedValues(terms, 3));
       assertTrue(inf.getMessage().contains("'out_distill_loss' is Infinity at iteration 3"));
 
       terms.put("out_distill_loss", manager.create(0.25f));

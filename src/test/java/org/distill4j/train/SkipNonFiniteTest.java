@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
-import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.errors.NumericalFaultException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,7 +158,8 @@ class SkipNonFiniteTest {
 
   @Test
   void tooManyNonFiniteBatchesInARowStillStop() {
-    ConfigException e = assertThrows(ConfigException.class, SkipNonFiniteTest::trainPoisoned);
+    NumericalFaultException e =
+        assertThrows(NumericalFaultException.class, SkipNonFiniteTest::trainPoisoned);
     assertTrue(
         e.getMessage()
             .startsWith(

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.config.ConfigException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tutorial's main job at smoke scale: data, teacher, student, distilled student, table. */
+@Tag("slow")
 class TutorialTest {
   @TempDir Path tmp;
 

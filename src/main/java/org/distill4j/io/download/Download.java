@@ -14,8 +14,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Fetches one URL into a file. The body goes to a temporary file next to the target, which is
@@ -73,7 +73,7 @@ public final class Download {
           throw new DownloadFailed("truncated: " + got + " of " + total + " bytes arrived");
         }
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.moveReplacing(tmp, target);
       tmp = null;
     } catch (DownloadFailed e) {
       throw e;

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.distill4j.config.ConfigException;
 
 /**
@@ -150,13 +148,8 @@ public final class DownloadCache {
   }
 
   static void deleteTree(Path p) throws IOException {
-    if (p == null || !Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
+    if (p != null) {
+      org.distill4j.io.FileTrees.deleteRecursively(p);
     }
   }
 }

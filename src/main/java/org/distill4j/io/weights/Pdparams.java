@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +17,8 @@ import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.CheckpointException;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * Paddle's {@code paddle.save} state-dict files ({@code .pdparams}): a Python pickle (protocol 2, 3
@@ -91,7 +92,8 @@ public final class Pdparams {
       try {
         out.put(e.getKey(), e.getValue().toHostArray());
       } catch (IllegalArgumentException ex) {
-        throw new ConfigException(file + ": " + e.getKey() + ": " + ex.getMessage());
+        // The pickle's array data does not fill the shape it declares: a cut or damaged file.
+        throw new CheckpointException(file + ": " + e.getKey() + ": " + ex.getMessage());
       }
     }
     if (splitTable != null) {
@@ -109,13 +111,16 @@ public final class Pdparams {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return unpickler.load(in);
     } catch (EOFException e) {
-      throw new ConfigException(file + ": truncated: the pickle ends before its last item");
+      throw new CheckpointException(file + ": truncated: the pickle ends before its last item");
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + ErrorWords.io(e));
+      // The file exists and starts as a pickle (checked before): a read that fails part-way is
+      // almost always a cut download or copy.
+      throw new CheckpointException(file + ": cannot read: " + ErrorWords.io(e));
     } catch (PickleException | IllegalArgumentException | ClassCastException e) {
-      throw new ConfigException(file + ": not a readable Paddle weights file: " + pickleProblem(e));
+      throw new CheckpointException(
+          file + ": not a readable Paddle weights file: " + pickleProblem(e));
     } catch (RuntimeException e) {
-      throw new ConfigException(
+      throw new CheckpointException(
           file + ": not a readable Paddle weights file (damaged or truncated pickle)");
     } finally {
       unpickler.close();
@@ -220,16 +225,13 @@ public final class Pdparams {
   public static void write(Map<String, HostArray> arrays, Path file) {
     Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          new NumpyPickleWriter(out).writeDict(arrays);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(
+          file,
+          raw -> {
+            try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+              new NumpyPickleWriter(out).writeDict(arrays);
+            }
+          });
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file + ": " + ErrorWords.io(e));
     }

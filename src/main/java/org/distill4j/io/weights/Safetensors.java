@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.errors.CheckpointException;
 
 /**
  * The safetensors format, as timm publishes ImageNet weights: an 8-byte little-endian header
@@ -140,7 +141,7 @@ public final class Safetensors {
     return new HostArray(shape, values);
   }
 
-  private static ConfigException bad(Path file, String why) {
-    return new ConfigException(file + ": not a readable safetensors file: " + why);
+  private static CheckpointException bad(Path file, String why) {
+    return new CheckpointException(file + ": not a readable safetensors file: " + why);
   }
 }

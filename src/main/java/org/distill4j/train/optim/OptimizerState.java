@@ -10,10 +10,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +19,9 @@ import java.util.Map;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.config.Suggest;
+import org.distill4j.errors.CheckpointException;
+import org.distill4j.errors.Distill4jException;
+import org.distill4j.io.AtomicFiles;
 import org.distill4j.train.optim.SegOptimizer.ParamState;
 
 /**
@@ -88,25 +89,13 @@ final class OptimizerState implements AutoCloseable {
         steps.setName(entry.getKey() + "/" + STEPS);
         list.add(steps);
       }
-      Path target = file.toAbsolutePath();
-      Files.createDirectories(target.getParent());
-      Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-          list.encode(out);
-        }
-        move(temp, target);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(
+          file.toAbsolutePath(),
+          out -> {
+            try (OutputStream buffered = new BufferedOutputStream(out)) {
+              list.encode(buffered);
+            }
+          });
     }
   }
 
@@ -134,7 +123,7 @@ final class OptimizerState implements AutoCloseable {
       int stepCount = readHeader(list);
       collect(list, knownNames);
       return new Loaded(stepCount);
-    } catch (ConfigException e) {
+    } catch (Distill4jException e) {
       close();
       throw e;
     }
@@ -144,11 +133,11 @@ final class OptimizerState implements AutoCloseable {
     NDArray header = list.isEmpty() ? null : list.get(0);
     String name = header == null ? null : header.getName();
     if (name == null || !name.startsWith(HEADER)) {
-      throw new ConfigException(source + ": not a distill4j optimizer state file");
+      throw new CheckpointException(source + ": not a distill4j optimizer state file");
     }
     String type = name.substring(HEADER.length());
     if (!type.equals(owner.name())) {
-      throw new ConfigException(
+      throw new CheckpointException(
           source
               + ": optimizer state was saved by "
               + type
@@ -158,7 +147,7 @@ final class OptimizerState implements AutoCloseable {
     }
     long[] values = header.toLongArray();
     if (values.length != 2 || values[0] != FORMAT) {
-      throw new ConfigException(source + ": unsupported optimizer state format");
+      throw new CheckpointException(source + ": unsupported optimizer state format");
     }
     return (int) values[1];
   }
@@ -179,7 +168,7 @@ final class OptimizerState implements AutoCloseable {
       }
       int index = java.util.Arrays.asList(names).indexOf(part);
       if (index < 0) {
-        throw new ConfigException(
+        throw new CheckpointException(
             source + ": unexpected entry '" + name + "' for a " + owner.name() + " optimizer");
       }
       buffers.computeIfAbsent(key, k -> new NDArray[names.length])[index] = array;
@@ -188,7 +177,7 @@ final class OptimizerState implements AutoCloseable {
       String key = entry.getKey();
       if (knownNames != null && !knownNames.contains(key)) {
         String closest = Suggest.closest(key, knownNames);
-        throw new ConfigException(
+        throw new CheckpointException(
             source
                 + ": has optimizer state for parameter '"
                 + key
@@ -197,7 +186,7 @@ final class OptimizerState implements AutoCloseable {
       }
       for (NDArray buffer : entry.getValue()) {
         if (buffer == null || !steps.containsKey(key)) {
-          throw new ConfigException(source + ": incomplete optimizer state for '" + key + "'");
+          throw new CheckpointException(source + ": incomplete optimizer state for '" + key + "'");
         }
       }
       pending.put(key, new ParamState(entry.getValue(), steps.get(key)));

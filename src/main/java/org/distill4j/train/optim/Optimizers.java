@@ -11,9 +11,16 @@ import org.distill4j.config.Registry;
  * learning rate comes from {@code lr_scheduler}, see {@link Schedules}.
  */
 public final class Optimizers {
+  private static final Registry<SegOptimizer> REGISTRY = createDefault();
+
   private Optimizers() {}
 
+  /** The shared optimizer registry: a type registered here is usable from YAML configs too. */
   public static Registry<SegOptimizer> registry() {
+    return REGISTRY;
+  }
+
+  private static Registry<SegOptimizer> createDefault() {
     return new Registry<SegOptimizer>("optimizer")
         .register("Momentum", Optimizers::momentum)
         .register("Adam", c -> adam(c, Adam.builder()).build())

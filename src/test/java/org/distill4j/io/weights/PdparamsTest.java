@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.distill4j.config.ConfigException;
+import org.distill4j.errors.CheckpointException;
+import org.distill4j.errors.Distill4jException;
 import org.distill4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +138,12 @@ class PdparamsTest {
     cases.put("missing.pdparams", "no such file");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path file = dir.resolve(c.getKey());
-      ConfigException e = assertThrows(ConfigException.class, () -> Pdparams.read(file));
+      Distill4jException e = assertThrows(Distill4jException.class, () -> Pdparams.read(file));
+      // A file that is not weights is the user's mistake; one whose pickle or array data is cut
+      // or unreadable is the damaged-file kind.
+      boolean damaged = Set.of("truncated.pdparams", "objects.pdparams").contains(c.getKey());
+      assertEquals(damaged, e instanceof CheckpointException, c.getKey() + ": " + e.getMessage());
+      assertEquals(!damaged, e instanceof ConfigException, c.getKey());
       String m = e.getMessage();
       assertTrue(m.startsWith(file.toString()), m);
       assertTrue(m.contains(c.getValue()), c.getKey() + ": " + m);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.distill4j.config.ConfigException;
+import org.distill4j.errors.CheckpointException;
 import org.distill4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,7 +87,8 @@ class SafetensorsTest {
     cases.forEach(
         (name, why) -> {
           Path file = dir.resolve(name);
-          ConfigException e = assertThrows(ConfigException.class, () -> Safetensors.read(file));
+          CheckpointException e =
+              assertThrows(CheckpointException.class, () -> Safetensors.read(file));
           assertTrue(
               e.getMessage().startsWith(file + ": not a readable safetensors file"),
               e.getMessage());

@@ -11,6 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.distill4j.config.ConfigException;
+import org.distill4j.errors.CheckpointException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -274,7 +275,7 @@ class SegOptimizerTest {
       adam.saveState(file);
     }
     try (Momentum opt = momentum()) {
-      ConfigException e = assertThrows(ConfigException.class, () -> opt.loadState(file));
+      CheckpointException e = assertThrows(CheckpointException.class, () -> opt.loadState(file));
       assertTrue(e.getMessage().contains("saved by Adam"), e.getMessage());
       ConfigException missing =
           assertThrows(ConfigException.class, () -> opt.loadState(dir.resolve("none")));

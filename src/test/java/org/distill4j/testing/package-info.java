@@ -1,0 +1,6 @@
+/**
+ * Test fixtures shared by test classes of several packages: Python fixtures ({@link
+ * org.distill4j.testing.Python}) and the small dataset plus smoke config of end-to-end runs ({@link
+ * org.distill4j.testing.SmokeRuns}). Test code only; may use every main package.
+ */
+package org.distill4j.testing;
