@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.distill.DistillSetup;
+import org.distill4j.io.Sha256;
 import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingResult;
 
@@ -21,6 +23,9 @@ import org.distill4j.train.TrainingResult;
  * cache built in DIR on first use (see {@link org.distill4j.distill.TeacherOutputCache}).
  */
 final class DistillCommand implements Main.Command {
+  /** The provenance note identifying the teacher a run distils from. */
+  static final String TEACHER_NOTE = "teacher_sha256";
+
   static final Set<String> OPTIONS = options();
 
   private static Set<String> options() {
@@ -64,6 +69,7 @@ final class DistillCommand implements Main.Command {
       if (args.has("teacher_cache")) {
         setup.useTeacherCache(args.path("teacher_cache"), System.out::println);
       }
+      sameTeacherAsCheckpoint(args, teacherConfig, setup, options);
       Path saveDir = options.build().saveDir();
       Files.createDirectories(saveDir);
       Files.writeString(saveDir.resolve("teacher_config.yml"), teacherConfig.toYaml());
@@ -78,5 +84,32 @@ final class DistillCommand implements Main.Command {
       setup.teacherCache().ifPresent(c -> System.out.println(c.summary()));
       return result.interrupted() ? Main.FAILED : Main.OK;
     }
+  }
+
+  /**
+   * Records which teacher this run distils from (its resolved config and the weights it holds) and,
+   * on a resume, refuses a teacher other than the checkpoint's: the student would silently go on
+   * learning from different targets. Checked before anything is written into the save directory.
+   */
+  private static void sameTeacherAsCheckpoint(
+      Args args,
+      ResolvedConfig teacherConfig,
+      DistillSetup setup,
+      TrainingOptions.Builder options) {
+    String teacher =
+        Sha256.ofText(teacherConfig.toYaml() + "\n" + setup.teacher().parametersSha256());
+    options.optRunNote(TEACHER_NOTE, teacher);
+    ResumeFlags.resumed(args)
+        .flatMap(p -> p.note(TEACHER_NOTE))
+        .filter(then -> !then.equals(teacher))
+        .ifPresent(
+            then -> {
+              throw new ConfigException(
+                  "the teacher given now (--teacher_config, --teacher_model) differs from the one"
+                      + " the checkpoint "
+                      + args.path("resume_model")
+                      + " was distilled from (its config or its weights changed); resume with the"
+                      + " same teacher, or start a new run without --resume_model");
+            });
   }
 }

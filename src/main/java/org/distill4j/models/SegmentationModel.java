@@ -103,6 +103,20 @@ public final class SegmentationModel {
     return net.logitsFrom(source, height, width);
   }
 
+  /**
+   * SHA-256 of every parameter's name and values, in block order: identifies the weights a model
+   * holds now, wherever they were loaded from.
+   */
+  public String parametersSha256() {
+    java.security.MessageDigest digest = org.distill4j.io.Sha256.digest();
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block().getParameters()) {
+      digest.update(p.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      float[] v = p.getValue().getArray().toFloatArray();
+      org.distill4j.io.Sha256.update(digest, v, 0, v.length);
+    }
+    return org.distill4j.io.Sha256.hex(digest);
+  }
+
   /** Every tap path and published name, in the order a forward pass produces them. */
   public List<String> tapPaths() {
     return net.taps().names();

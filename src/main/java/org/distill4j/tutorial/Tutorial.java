@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.distill4j.app.RunListeners;
 import org.distill4j.app.TrainingRun;
 import org.distill4j.config.ConfigException;
@@ -23,6 +21,7 @@ import org.distill4j.config.ResolvedConfig;
 import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
+import org.distill4j.io.FileTrees;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.IterationLog;
 import org.distill4j.train.SegTrainer;
@@ -117,13 +116,7 @@ public final class Tutorial {
   public Path freshRunDir(String name) {
     Path dir = runDir(name);
     try {
-      if (Files.exists(dir)) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
+      FileTrees.deleteRecursively(dir);
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot empty " + dir, e);

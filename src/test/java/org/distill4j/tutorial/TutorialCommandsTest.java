@@ -16,6 +16,7 @@ import java.util.Map;
 import org.distill4j.app.RunListeners;
 import org.distill4j.cli.Main;
 import org.distill4j.config.ResolvedConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One recipe behind the notebooks' calls and the command line: the command a notebook prints trains
  * the very run the library call trains, and the notebook preset prints and draws what it promises.
  */
+@Tag("slow")
 class TutorialCommandsTest {
   @TempDir Path tmp;
 
