@@ -2,10 +2,10 @@ package org.distill4j.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.io.AtomicFiles;
 
 /**
  * A config file that inherits another ({@code _base_}) and replaces some of its keys, written as
@@ -25,11 +25,7 @@ public final class DerivedConfig {
     tree.put("_base_", base.toAbsolutePath().normalize().toString());
     tree.putAll(overrides);
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, YamlIo.dump(tree));
+      AtomicFiles.writeString(file, YamlIo.dump(tree));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

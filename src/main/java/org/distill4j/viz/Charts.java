@@ -5,12 +5,12 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.distill4j.io.AtomicFiles;
 import org.distill4j.train.EvalLog;
 import org.distill4j.train.History;
 import org.distill4j.train.IterationLog;
@@ -299,12 +299,13 @@ public final class Charts {
   /** Writes a PNG, creating parent directories. */
   public static void savePng(BufferedImage image, Path file) {
     try {
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
-      }
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      ImageIO.write(image, "png", tmp.toFile());
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(
+          file,
+          out -> {
+            if (!ImageIO.write(image, "png", out)) {
+              throw new IOException("no PNG writer for " + file);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
