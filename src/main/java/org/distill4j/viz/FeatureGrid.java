@@ -184,7 +184,7 @@ final class FeatureGrid {
     return IntStream.range(0, Math.min(channels, Math.max(0, k))).toArray();
   }
 
-  private static void checkSize(float[] chw, int channels, int height, int width) {
+  static void checkSize(float[] chw, int channels, int height, int width) {
     if (chw.length != channels * height * width) {
       throw new IllegalArgumentException(
           "features have "

@@ -225,19 +225,7 @@ public final class FeaturePanel {
 
     /** The features as a row-major C x H x W array. */
     public Builder setFeatures(float[] chw, int channels, int height, int width) {
-      if (chw.length != channels * height * width) {
-        throw new IllegalArgumentException(
-            "features have "
-                + chw.length
-                + " values, "
-                + channels
-                + "x"
-                + height
-                + "x"
-                + width
-                + " needs "
-                + channels * height * width);
-      }
+      FeatureGrid.checkSize(chw, channels, height, width);
       this.chw = chw;
       this.channels = channels;
       this.height = height;
