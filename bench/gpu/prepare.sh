@@ -35,9 +35,12 @@ if [[ ! -e "$jar" || ! -d "$libdir" ]]; then
   exit 2
 fi
 
-# Java dependencies that travel: everything in target/lib except PyTorch's native and JNI jars.
+# Java dependencies that travel: everything in target/lib except PyTorch's native and JNI jars, and
+# the PDF/SVG libraries XChart uses only for vector export, which distill4j never asks for (3.8 MB
+# that a device call, limited to 64 MiB, cannot spare).
 mapfile -t deps < <(find "$libdir" -maxdepth 1 -name '*.jar' ! -name 'pytorch-native-*' \
-  ! -name 'pytorch-jni-*' | sort)
+  ! -name 'pytorch-jni-*' ! -name 'pdfbox-*' ! -name 'fontbox-*' ! -name 'graphics2d-*' \
+  ! -name 'VectorGraphics2D-*' | sort)
 engine_jar="$(printf '%s\n' "${deps[@]}" | grep '/pytorch-engine-' | head -1)"
 api_jar="$(printf '%s\n' "${deps[@]}" | grep '/api-[0-9]' | head -1)"
 djl_version="$(basename "$engine_jar" .jar | sed 's/^pytorch-engine-//')"

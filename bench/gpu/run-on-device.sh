@@ -2,17 +2,25 @@
 # Runs distill4j on the GPU device machine, from the repository root, with target/gpu/ (made by
 # bench/gpu/prepare.sh) carried along. One call, about 8 minutes at most. Every stage reports
 # ok/failed/skipped and the script goes on where it can, so one call yields as much as possible.
-# Writes under $OUT (at most 8 files come back): run.log (all stages), jni-build.log,
-# bench-djl.json, bench-pytorch.json, summary.json.
-# Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS]   (default 450)
+# Writes under $OUT (at most 8 files come back): run.log (all stages), bench-djl.json,
+# bench-pytorch.json, summary.json (per stage: status, seconds, peak GPU memory), and
+# libdjl_torch.so (the JNI library built here; put it in target/gpu/jni/ to skip the build next time).
+# Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--size N] [--batch_size N]
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="${OUT:-$root/target/gpu-out}"
 mkdir -p "$out"
-budget=450
-[[ "${1:-}" == "--budget" ]] && budget="$2"
+budget=450 size=512 batch=4
+while (( $# > 0 )); do
+  case "$1" in
+    --budget) budget="$2"; shift 2 ;;
+    --size) size="$2"; shift 2 ;;
+    --batch_size) batch="$2"; shift 2 ;;
+    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --size, --batch_size)" >&2; exit 2 ;;
+  esac
+done
 start=$SECONDS
 pack="$root/target/gpu"
 work="${GPU_WORK_DIR:-/tmp/distill4j-gpu}"
@@ -22,6 +30,12 @@ log="$out/run.log"
 results=()
 
 left() { echo $((budget - (SECONDS - start))); }
+
+# The GPU memory in use, sampled every 200 ms while a stage runs; its peak minus the idle level
+# before the stage is reported (the caching allocators of PyTorch keep what they took, so the peak
+# is what a run of this kind needs the card to have free).
+gpu_mem() { nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits 2>/dev/null | head -1; }
+
 # stage NAME CAP_SECONDS COMMAND...: runs COMMAND with a time cap (never past the budget), logs it.
 stage() {
   local name="$1" cap="$2"; shift 2
@@ -29,75 +43,110 @@ stage() {
   (( cap > rest )) && cap="$rest"
   if (( cap < 10 )); then
     echo "== $name: skipped (budget spent)" | tee -a "$log"
-    results+=("$name skipped 0 0"); return 1
+    results+=("$name skipped 0 0 0"); return 1
   fi
   echo "== $name (cap ${cap}s): $*" | tee -a "$log"
-  local t0=$SECONDS rc
+  local t0=$SECONDS rc idle sampler samples="$work/mem-$name.txt"
+  idle="$(gpu_mem)"; idle="${idle:-0}"
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$samples" 2>/dev/null &
+  sampler=$!
   timeout --kill-after=5 "$cap" "$@" >>"$log" 2>&1
   rc=$?
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  local peak; peak="$(sort -n "$samples" 2>/dev/null | tail -1)"; peak="${peak:-$idle}"
   local took=$((SECONDS - t0)) status=ok
   (( rc != 0 )) && status=failed
-  echo "== $name: $status (rc $rc, ${took}s)" | tee -a "$log"
-  results+=("$name $status $rc $took")
+  echo "== $name: $status (rc $rc, ${took}s, GPU memory peak $((peak - idle)) MiB over idle $idle MiB)" \
+    | tee -a "$log"
+  results+=("$name $status $rc $took $((peak - idle))")
   return $rc
 }
+skip() { echo "== $1: skipped ($2)" | tee -a "$log"; results+=("$1 skipped 0 0 0"); }
 
 # --- what the machine has
-stage machine 30 bash -c 'nvidia-smi; uname -m; for t in cmake g++ c++ gcc nvcc ninja python3; do
-  printf "%s: " $t; command -v $t || echo missing; done; cmake --version | head -1; g++ --version | head -1'
+stage machine 30 bash -c 'nvidia-smi; uname -m; nproc; for t in cmake g++ c++ gcc nvcc ninja python3; do
+  printf "%s: " $t; command -v $t || echo missing; done; g++ --version | head -1'
 read -r torch_dir torch_version torch_cuda < <(python3 -c \
   'import torch; print(torch.__path__[0], torch.__version__, torch.version.cuda)' 2>>"$log")
 echo "torch: dir=$torch_dir version=$torch_version cuda=$torch_cuda" | tee -a "$log"
 pt_version="${torch_version%%+*}"
-flavor="cu$(echo "${torch_cuda:-}" | tr -d .)"
-[[ "$flavor" == cu ]] && flavor=cpu
+flavor=cpu
+[[ -n "${torch_cuda:-}" && "$torch_cuda" != None ]] && flavor="cu$(echo "$torch_cuda" | tr -d .)"
 djl_version="$(cat "$pack/djl-src/DJL_VERSION" 2>/dev/null || echo 0.36.0)"
+
+# DJL counts GPUs through the CUDA runtime it loads with JNA ("cudart"); a pip install keeps that
+# library under site-packages/nvidia/, outside the linker's search path, so name its folder.
+cudart_dirs="$(python3 - <<'EOF' 2>>"$log"
+import glob, os, torch
+roots = [os.path.join(os.path.dirname(torch.__path__[0]), "nvidia"), "/usr/local/cuda/lib64",
+         "/usr/local/cuda/targets/x86_64-linux/lib"]
+found = []
+for r in roots:
+    for f in glob.glob(os.path.join(r, "**", "libcudart.so*"), recursive=True):
+        d = os.path.dirname(f)
+        if d not in found:
+            found.append(d)
+print(":".join(found))
+EOF
+)"
+echo "cudart folders: ${cudart_dirs:-none found}" | tee -a "$log"
 
 # --- DJL's JNI library against this machine's libtorch (DJL looks for
 # <cache>/pytorch/<version>-<flavor>-linux-x86_64/<djl version>-libdjl_torch.so)
 export DJL_CACHE_DIR="$work/djl-cache"
 jni_dir="$DJL_CACHE_DIR/pytorch/${pt_version}-${flavor}-linux-x86_64"
 jni="$jni_dir/${djl_version}-libdjl_torch.so"
-build_jni() {
-  local src="$pack/djl-src/engines/pytorch/pytorch-native" b="$work/jni-build"
-  rm -rf "$b"
-  JAVA_HOME="$pack/runtime" cmake -S "$src" -B "$b" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$torch_dir/share/cmake" -DUSE_CUDA=1 -DJAVA_HOME="$pack/runtime" \
-    -DJAVA_INCLUDE_PATH="$pack/runtime/include" -DJAVA_INCLUDE_PATH2="$pack/runtime/include/linux" \
-    -DJAVA_JVM_LIBRARY="$pack/runtime/lib/server/libjvm.so" || return 1
-  cmake --build "$b" -j "$(nproc)" || return 1
-  mkdir -p "$jni_dir" && cp "$b/libdjl_torch.so" "$jni"
-}
-if [[ -f "$jni" ]]; then
-  echo "JNI already at $jni" | tee -a "$log"
+mkdir -p "$jni_dir"
+if [[ -f "$pack/jni/libdjl_torch.so" ]]; then
+  cp "$pack/jni/libdjl_torch.so" "$jni"
+  echo "JNI: carried $pack/jni/libdjl_torch.so" | tee -a "$log"
 else
-  stage jni-build 240 bash -c "$(declare -f build_jni); pack='$pack' work='$work' torch_dir='$torch_dir' \
-    jni_dir='$jni_dir' jni='$jni' build_jni" ; cp "$log" "$out/jni-build.log" 2>/dev/null
+  stage jni-build 300 bash "$root/bench/gpu/build-jni.sh" "$pack/djl-src" "$torch_dir" "$pack/runtime" "$jni" \
+    && cp "$jni" "$out/libdjl_torch.so"
 fi
 
 # --- Java on this machine's libtorch
 export PYTORCH_LIBRARY_PATH="$torch_dir/lib" PYTORCH_VERSION="$pt_version" PYTORCH_FLAVOR="$flavor"
 export DJL_OFFLINE=true
+export LD_LIBRARY_PATH="${cudart_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 java_cmd=("$pack/runtime/bin/java" -Xss4m -Xmx16g -Djava.awt.headless=true -Dai.djl.offline=true
-  -Dai.djl.pytorch.num_interop_threads=1 -cp "$pack/lib/*" org.distill4j.cli.Main)
+  -Djna.library.path="$cudart_dirs" -Dai.djl.pytorch.num_interop_threads=1 -cp "$pack/lib/*"
+  org.distill4j.cli.Main)
 echo "env: PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH PYTORCH_VERSION=$PYTORCH_VERSION" \
   "PYTORCH_FLAVOR=$PYTORCH_FLAVOR DJL_CACHE_DIR=$DJL_CACHE_DIR" | tee -a "$log"
 
 smoke_t=configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml
 smoke_s=configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml
-stage engine-check 60 "${java_cmd[@]}" check --config "$smoke_t"
-stage smoke-tutorial 150 "${java_cmd[@]}" tutorial --scale smoke --out "$work/smoke"
-stage smoke-train-gpu 60 "${java_cmd[@]}" train --config "$smoke_t" --devices gpu:0 --iters 4 --do_eval --save_interval 4 \
-  --save_dir "$work/teacher"
-stage smoke-distill-gpu 60 "${java_cmd[@]}" distill --teacher_config "$smoke_t" \
-  --student_config "$smoke_s" --teacher_model "$work/teacher/best_model" --devices gpu:0 --iters 4 --do_eval --save_interval 4 \
-  --save_dir "$work/distill"
-stage smoke-eval-gpu 45 "${java_cmd[@]}" eval --config "$smoke_s" --devices gpu:0 \
-  --model_path "$work/distill/best_model"
-stage bench-djl-512 150 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --size 512 --batch_size 4 --warmup 2 \
-  --steps 5 --json >'$out/bench-djl.json'"
-stage bench-pytorch-512 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size 512 \
-  --batch_size 4 --warmup 2 --steps 5 --teacher_output_stride 8 >'$out/bench-pytorch.json'"
+# The tutorial's own GPU recipe (quick_start: 512x512, batch 4, both OS8) without the ImageNet
+# backbone download, which this machine cannot reach: step times do not depend on the weights.
+bench_t="$work/bench_teacher.yml" bench_s="$work/bench_student.yml"
+printf "_base_: '%s'\nmodel:\n  backbone:\n    pretrained: Null\n" \
+  "$root/configs/quick_start/deeplabv3p_resnet50_os8_optic_disc_512x512_1k_teacher.yml" >"$bench_t"
+printf "_base_: '%s'\n" \
+  "$root/configs/quick_start/deeplabv3p_resnet18_os8_optic_disc_512x512_1k_student.yml" >"$bench_s"
+
+if [[ ! -f "$jni" ]]; then
+  for s in engine-check smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl smoke-tutorial; do
+    skip "$s" "no JNI library"
+  done
+else
+  stage engine-check 90 "${java_cmd[@]}" check --config "$smoke_t"
+  stage smoke-train-gpu 90 "${java_cmd[@]}" train --config "$smoke_t" --devices gpu:0 --iters 4 --do_eval \
+    --save_interval 4 --save_dir "$work/teacher"
+  stage smoke-distill-gpu 90 "${java_cmd[@]}" distill --teacher_config "$smoke_t" \
+    --student_config "$smoke_s" --teacher_model "$work/teacher/best_model" --devices gpu:0 --iters 4 \
+    --do_eval --save_interval 4 --save_dir "$work/distill"
+  stage smoke-eval-gpu 60 "${java_cmd[@]}" eval --config "$smoke_s" --devices gpu:0 \
+    --model_path "$work/distill/best_model"
+  stage bench-djl 180 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --teacher_config '$bench_t' \
+    --student_config '$bench_s' --size $size --batch_size $batch --warmup 3 --steps 10 --json \
+    >'$out/bench-djl.json'"
+fi
+stage bench-pytorch 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size $size \
+  --batch_size $batch --warmup 3 --steps 10 --teacher_output_stride 8 >'$out/bench-pytorch.json'"
+if [[ -f "$jni" ]]; then
+  stage smoke-tutorial 150 "${java_cmd[@]}" tutorial --scale smoke --out "$work/smoke"
+fi
 
 # --- summary
 {
@@ -105,9 +154,10 @@ stage bench-pytorch-512 90 bash -c "python3 bench/pytorch_reference.py --device 
     "$torch_version" "$torch_cuda" "$flavor" "$djl_version"
   n=${#results[@]} i=0
   for r in "${results[@]}"; do
-    read -r name status rc took <<<"$r"
+    read -r name status rc took mem <<<"$r"
     i=$((i + 1)); sep=","; (( i == n )) && sep=""
-    printf '    {"stage": "%s", "status": "%s", "rc": %s, "seconds": %s}%s\n' "$name" "$status" "$rc" "$took" "$sep"
+    printf '    {"stage": "%s", "status": "%s", "rc": %s, "seconds": %s, "gpu_peak_mib": %s}%s\n' \
+      "$name" "$status" "$rc" "$took" "$mem" "$sep"
   done
   printf '  ],\n  "total_seconds": %s\n}\n' "$((SECONDS - start))"
 } >"$out/summary.json"

@@ -26,7 +26,8 @@ class GpuPackScriptsTest {
 
   @Test
   void scriptsParse() throws Exception {
-    for (String script : List.of("bench/gpu/prepare.sh", "bench/gpu/run-on-device.sh")) {
+    for (String script :
+        List.of("bench/gpu/prepare.sh", "bench/gpu/run-on-device.sh", "bench/gpu/build-jni.sh")) {
       Result result = run(List.of("bash", "-n", script), List.of());
       assertEquals(0, result.exitCode, script + ": " + result.output);
     }
