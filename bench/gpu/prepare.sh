@@ -78,8 +78,22 @@ if [[ "$do_jlink" == 1 ]]; then
   if command -v strip >/dev/null; then
     find "$pack/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
   fi
-  # jlink drops include/; CMake's FindJNI on the device needs jni.h and linux/jni_md.h.
+  # jlink drops include/; the JNI build on the device needs jni.h and linux/jni_md.h.
   cp -r "$java_home/include" "$pack/runtime/include"
+  # The JDK's image and font libraries link against system libraries (libjpeg for ImageIO's JPEG
+  # codec, FreeType and HarfBuzz for chart text, LittleCMS for colour conversion) that a bare GPU
+  # image may lack, and AWT needs at least one font file. They travel gzipped (a device call carries
+  # 64 MiB) and run-on-device.sh unpacks them into runtime/lib, which these libraries search first
+  # (RPATH $ORIGIN); fonts/ there is where the JDK looks when fontconfig finds none.
+  extra="$pack/extra"
+  mkdir -p "$extra/fonts"
+  (cd "$pack/runtime/lib" && ldd libjavajpeg.so libfontmanager.so liblcms.so) | awk '/=> \//{print $3}' \
+    | sort -u | grep -v -E '/(libc|libm|libdl|libpthread|librt|ld-linux[^/]*|libstdc\+\+|libgcc_s)\.so' \
+    | grep -v "$pack" | xargs -r -I{} cp -L {} "$extra/"
+  for font in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf; do
+    [[ -f "$font" ]] && cp "$font" "$extra/fonts/"
+  done
+  tar -czf "$pack/runtime-extra.tar.gz" -C "$extra" . && rm -rf "$extra"
 fi
 
 if [[ "$do_djl" == 1 ]]; then

@@ -105,7 +105,10 @@ else
     && cp "$jni" "$out/libdjl_torch.so"
 fi
 
-# --- Java on this machine's libtorch
+# --- Java on this machine's libtorch (system libraries for the JDK's JPEG codec and fonts, see prepare.sh)
+if [[ -f "$pack/runtime-extra.tar.gz" ]]; then
+  tar -xzf "$pack/runtime-extra.tar.gz" -C "$pack/runtime/lib" && echo "unpacked runtime-extra.tar.gz" | tee -a "$log"
+fi
 export PYTORCH_LIBRARY_PATH="$torch_dir/lib" PYTORCH_VERSION="$pt_version" PYTORCH_FLAVOR="$flavor"
 export DJL_OFFLINE=true
 export LD_LIBRARY_PATH="${cudart_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -126,11 +129,14 @@ printf "_base_: '%s'\n" \
   "$root/configs/quick_start/deeplabv3p_resnet18_os8_optic_disc_512x512_1k_student.yml" >"$bench_s"
 
 if [[ ! -f "$jni" ]]; then
-  for s in engine-check smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl smoke-tutorial; do
+  for s in engine-check smoke-data smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl smoke-tutorial; do
     skip "$s" "no JNI library"
   done
 else
   stage engine-check 90 "${java_cmd[@]}" check --config "$smoke_t"
+  # The smoke configs' dataset (what `tutorial --scale smoke` generates: 24/8/4 images of 96x84).
+  stage smoke-data 60 "${java_cmd[@]}" make-dataset --out data/optic_disc_seg_smoke --train 24 --val 8 \
+    --test 4 --width 96 --height 84
   stage smoke-train-gpu 90 "${java_cmd[@]}" train --config "$smoke_t" --devices gpu:0 --iters 4 --do_eval \
     --save_interval 4 --save_dir "$work/teacher"
   stage smoke-distill-gpu 90 "${java_cmd[@]}" distill --teacher_config "$smoke_t" \
