@@ -87,7 +87,11 @@ if [[ "$do_jlink" == 1 ]]; then
   # (RPATH $ORIGIN); fonts/ there is where the JDK looks when fontconfig finds none.
   extra="$pack/extra"
   mkdir -p "$extra/fonts"
-  (cd "$pack/runtime/lib" && ldd libjavajpeg.so libfontmanager.so liblcms.so) | awk '/=> \//{print $3}' \
+  # libfontconfig is loaded by the JDK at run time (dlopen), so ldd on its libraries does not list it;
+  # without it the JDK finds no font at all and every chart fails.
+  fontconfig="$(ldconfig -p | awk '/libfontconfig\.so\.1 .*x86-64/{print $NF; exit}')"
+  [[ -n "$fontconfig" ]] && cp -L "$fontconfig" "$extra/"
+  (cd "$pack/runtime/lib" && ldd libjavajpeg.so libfontmanager.so liblcms.so $fontconfig) | awk '/=> \//{print $3}' \
     | sort -u | grep -v -E '/(libc|libm|libdl|libpthread|librt|ld-linux[^/]*|libstdc\+\+|libgcc_s)\.so' \
     | grep -v "$pack" | xargs -r -I{} cp -L {} "$extra/"
   for font in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf; do

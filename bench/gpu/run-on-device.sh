@@ -4,7 +4,8 @@
 # ok/failed/skipped and the script goes on where it can, so one call yields as much as possible.
 # Writes under $OUT (at most 8 files come back): run.log (all stages), bench-djl.json,
 # bench-pytorch.json, summary.json (per stage: status, seconds, peak GPU memory), and
-# libdjl_torch.so (the JNI library built here; put it in target/gpu/jni/ to skip the build next time).
+# libdjl_torch.so (the JNI library built here; gzip it into target/gpu/jni/libdjl_torch.so.gz to skip
+# the build next time).
 # Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--size N] [--batch_size N]
 set -uo pipefail
 
@@ -97,9 +98,9 @@ export DJL_CACHE_DIR="$work/djl-cache"
 jni_dir="$DJL_CACHE_DIR/pytorch/${pt_version}-${flavor}-linux-x86_64"
 jni="$jni_dir/${djl_version}-libdjl_torch.so"
 mkdir -p "$jni_dir"
-if [[ -f "$pack/jni/libdjl_torch.so" ]]; then
-  cp "$pack/jni/libdjl_torch.so" "$jni"
-  echo "JNI: carried $pack/jni/libdjl_torch.so" | tee -a "$log"
+if [[ -f "$pack/jni/libdjl_torch.so.gz" ]]; then
+  gunzip -c "$pack/jni/libdjl_torch.so.gz" >"$jni"
+  echo "JNI: carried $pack/jni/libdjl_torch.so.gz" | tee -a "$log"
 else
   stage jni-build 300 bash "$root/bench/gpu/build-jni.sh" "$pack/djl-src" "$torch_dir" "$pack/runtime" "$jni" \
     && cp "$jni" "$out/libdjl_torch.so"
@@ -108,11 +109,17 @@ fi
 # --- Java on this machine's libtorch (system libraries for the JDK's JPEG codec and fonts, see prepare.sh)
 if [[ -f "$pack/runtime-extra.tar.gz" ]]; then
   tar -xzf "$pack/runtime-extra.tar.gz" -C "$pack/runtime/lib" && echo "unpacked runtime-extra.tar.gz" | tee -a "$log"
+  # fontconfig with only the carried fonts: the machine may have no fonts or font configuration.
+  mkdir -p "$work/fontconfig"
+  printf '<?xml version="1.0"?>\n<fontconfig>\n  <dir>%s</dir>\n  <cachedir>%s</cachedir>\n</fontconfig>\n' \
+    "$pack/runtime/lib/fonts" "$work/fontconfig/cache" >"$work/fontconfig/fonts.conf"
+  export FONTCONFIG_FILE="$work/fontconfig/fonts.conf"
 fi
 export PYTORCH_LIBRARY_PATH="$torch_dir/lib" PYTORCH_VERSION="$pt_version" PYTORCH_FLAVOR="$flavor"
 export DJL_OFFLINE=true
 export LD_LIBRARY_PATH="${cudart_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-java_cmd=("$pack/runtime/bin/java" -Xss4m -Xmx16g -Djava.awt.headless=true -Dai.djl.offline=true
+# runtime/lib first for Java alone (the JDK dlopens libfontconfig); Python keeps the system libraries.
+java_cmd=(env LD_LIBRARY_PATH="$pack/runtime/lib:$LD_LIBRARY_PATH" "$pack/runtime/bin/java" -Xss4m -Xmx16g -Djava.awt.headless=true -Dai.djl.offline=true
   -Djna.library.path="$cudart_dirs" -Dai.djl.pytorch.num_interop_threads=1 -cp "$pack/lib/*"
   org.distill4j.cli.Main)
 echo "env: PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH PYTORCH_VERSION=$PYTORCH_VERSION" \
