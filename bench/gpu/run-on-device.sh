@@ -6,20 +6,21 @@
 # bench-pytorch.json, summary.json (per stage: status, seconds, peak GPU memory), and
 # libdjl_torch.so (the JNI library built here; gzip it into target/gpu/jni/libdjl_torch.so.gz to skip
 # the build next time).
-# Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--size N] [--batch_size N]
+# Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--bench SIZExBATCH,...]
+#   --bench   only the benchmarks (DJL and the machine's PyTorch), at each input size and batch
+#             given, e.g. 512x16,1024x4 (files bench-djl-512x16.json, ...); default: every stage, 512x4.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="${OUT:-$root/target/gpu-out}"
 mkdir -p "$out"
-budget=450 size=512 batch=4
+budget=450 benches=""
 while (( $# > 0 )); do
   case "$1" in
     --budget) budget="$2"; shift 2 ;;
-    --size) size="$2"; shift 2 ;;
-    --batch_size) batch="$2"; shift 2 ;;
-    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --size, --batch_size)" >&2; exit 2 ;;
+    --bench) benches="$2"; shift 2 ;;
+    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --bench)" >&2; exit 2 ;;
   esac
 done
 start=$SECONDS
@@ -135,10 +136,27 @@ printf "_base_: '%s'\nmodel:\n  backbone:\n    pretrained: Null\n" \
 printf "_base_: '%s'\n" \
   "$root/configs/quick_start/deeplabv3p_resnet18_os8_optic_disc_512x512_1k_student.yml" >"$bench_s"
 
-if [[ ! -f "$jni" ]]; then
+# bench SIZE BATCH SUFFIX: DJL's and PyTorch's step timings on the same input size and batch.
+bench() {
+  local size="$1" batch="$2" suffix="$3"
+  if [[ -f "$jni" ]]; then
+    stage "bench-djl$suffix" 180 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --teacher_config '$bench_t' \
+      --student_config '$bench_s' --size $size --batch_size $batch --warmup 3 --steps 10 --json \
+      >'$out/bench-djl$suffix.json'"
+  fi
+  stage "bench-pytorch$suffix" 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size $size \
+    --batch_size $batch --warmup 3 --steps 10 --teacher_output_stride 8 >'$out/bench-pytorch$suffix.json'"
+}
+
+if [[ -n "$benches" ]]; then
+  for item in ${benches//,/ }; do
+    bench "${item%x*}" "${item#*x}" "-$item"
+  done
+elif [[ ! -f "$jni" ]]; then
   for s in engine-check smoke-data smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl smoke-tutorial; do
     skip "$s" "no JNI library"
   done
+  bench 512 4 ""
 else
   stage engine-check 90 "${java_cmd[@]}" check --config "$smoke_t"
   # The smoke configs' dataset (what `tutorial --scale smoke` generates: 24/8/4 images of 96x84).
@@ -151,13 +169,7 @@ else
     --do_eval --save_interval 4 --save_dir "$work/distill"
   stage smoke-eval-gpu 60 "${java_cmd[@]}" eval --config "$smoke_s" --devices gpu:0 \
     --model_path "$work/distill/best_model"
-  stage bench-djl 180 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --teacher_config '$bench_t' \
-    --student_config '$bench_s' --size $size --batch_size $batch --warmup 3 --steps 10 --json \
-    >'$out/bench-djl.json'"
-fi
-stage bench-pytorch 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size $size \
-  --batch_size $batch --warmup 3 --steps 10 --teacher_output_stride 8 >'$out/bench-pytorch.json'"
-if [[ -f "$jni" ]]; then
+  bench 512 4 ""
   stage smoke-tutorial 150 "${java_cmd[@]}" tutorial --scale smoke --out "$work/smoke"
 fi
 
