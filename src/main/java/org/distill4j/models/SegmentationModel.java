@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 import org.distill4j.config.ConfigException;
 import org.distill4j.io.weights.Pdparams;
 import org.distill4j.io.weights.Safetensors;
+import org.distill4j.models.backbones.BackboneSpec;
+import org.distill4j.models.taps.TapPaths;
 
 /**
  * A segmentation network as the rest of distill4j uses it: the DJL {@link Block}, its name and
@@ -149,7 +151,7 @@ public final class SegmentationModel {
       attached.unbind();
     }
     attached = recorder;
-    net.taps().attach(recorder);
+    net.taps().attach(recorder.listener());
   }
 
   public void detachRecorder() {

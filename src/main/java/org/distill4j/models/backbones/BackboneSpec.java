@@ -1,12 +1,15 @@
-package org.distill4j.models;
+package org.distill4j.models.backbones;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * What a segmentation model needs to know about its backbone before building it: a name, the
  * channel counts of its four stage outputs, and how to build the block inside a model (the block
- * joins that model's {@link TapHub}). Built from config by {@link Models#backbones()}.
+ * joins that model's {@link TapHub}). Built from config by the models registry ({@code
+ * Models.backbones()}).
  */
 public interface BackboneSpec {
   /** The PaddleSeg type name, e.g. {@code ResNet50_vd}. */

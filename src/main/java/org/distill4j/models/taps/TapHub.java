@@ -1,4 +1,4 @@
-package org.distill4j.models;
+package org.distill4j.models.taps;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,15 +11,15 @@ import java.util.Set;
 /**
  * The tap names of one model and the recorder currently listening to it. Every block of the model
  * holds the same hub; a block publishes its output (or any tensor it computes) under its dotted
- * path, and the hub passes it on only when a recorder asked for that name. With no recorder
- * attached, publishing is one null check.
+ * path, and the hub passes it to the attached {@link TapListener}, which keeps it only when it
+ * asked for that name. With no listener attached, publishing is one null check.
  *
  * <p>Names are declared while the model is built, in the order the forward pass produces them, so
  * {@link #names()} lists them in forward order without running the model.
  */
 public final class TapHub {
   private final Set<String> declared = new LinkedHashSet<>();
-  private TapRecorder recorder;
+  private TapListener recorder;
 
   /** Declares a tap name; names must be unique within a model. */
   public void declare(String name) {
@@ -42,7 +42,7 @@ public final class TapHub {
    * copied or detached: it stays in the graph and in the manager of the forward pass.
    */
   public void publish(String name, NDArray value) {
-    TapRecorder r = recorder;
+    TapListener r = recorder;
     if (r != null) {
       r.offer(name, value);
     }
@@ -53,7 +53,7 @@ public final class TapHub {
    * to {@code to}, so they outlive the block that made them.
    */
   void keepRecorded(NDManager from, NDManager to) {
-    TapRecorder r = recorder;
+    TapListener r = recorder;
     if (r != null) {
       r.moveOut(from, to);
     }
@@ -64,15 +64,13 @@ public final class TapHub {
     return recorder != null;
   }
 
-  TapRecorder recorder() {
-    return recorder;
-  }
-
-  void attach(TapRecorder r) {
+  /** Makes {@code r} receive the published tensors, replacing any listener attached before. */
+  public void attach(TapListener r) {
     recorder = r;
   }
 
-  void detach() {
+  /** Stops passing published tensors on. */
+  public void detach() {
     recorder = null;
   }
 }

@@ -1,4 +1,4 @@
-package org.distill4j.models;
+package org.distill4j.models.taps;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

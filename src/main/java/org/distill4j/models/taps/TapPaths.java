@@ -1,4 +1,4 @@
-package org.distill4j.models;
+package org.distill4j.models.taps;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -13,7 +13,7 @@ import org.distill4j.config.Suggest;
  * image_pooling}, {@code piontwise_conv} (sic) for {@code pointwise_conv}, {@code logit_list[0]}
  * for {@code logit_list.0}.
  */
-final class TapPaths {
+public final class TapPaths {
   private static final Pattern PADDLE_BLOCK = Pattern.compile("\\bbb_(\\d+)_(\\d+)\\b");
   private static final Pattern BRACKET_INDEX = Pattern.compile("\\[(\\d+)]");
   private static final int SUGGESTIONS = 5;
@@ -21,7 +21,7 @@ final class TapPaths {
   private TapPaths() {}
 
   /** The canonical form of {@code path}, or throws a ConfigException naming the nearest paths. */
-  static String resolve(String path, TapHub taps, String modelName) {
+  public static String resolve(String path, TapHub taps, String modelName) {
     if (taps.isDeclared(path)) {
       return path;
     }

@@ -1,4 +1,4 @@
-package org.distill4j.models.deeplab;
+package org.distill4j.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import org.distill4j.engine.EngineCompat;
-import org.distill4j.models.BackboneSpec;
-import org.distill4j.models.SegmentationModel;
-import org.distill4j.models.SegmentationNet;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.backbones.BackboneSpec;
+import org.distill4j.models.deeplab.Decoder;
+import org.distill4j.models.deeplab.DeepLabV3PHead;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * PaddleSeg's {@code DeepLabV3P}: backbone ({@code backbone}), head ({@code head}), and a final
