@@ -10,10 +10,10 @@
  * org.distill4j.data.Seeds}, the seed mixing the loader, the trainer and the generator share.
  *
  * <p>Sub-packages: {@code data.transforms} (the transforms of the {@code transforms:} lists) and
- * {@code data.loader} (batches for training and evaluation).
+ * {@code data.loader} (batches for training).
  *
- * <p>May depend on {@code data.transforms}, {@code config}, {@code errors} and {@code io}. Not on
- * {@code data.loader} (which sits above it), {@code synthetic} (which writes files this package
- * reads, and depends on it), models or training.
+ * <p>May depend on {@code data.transforms}, {@code config}, {@code errors}, {@code io} and its
+ * sub-packages. Not on {@code data.loader} (which sits above it), {@code synthetic} (which writes
+ * files this package reads, and depends on it), models or training.
  */
 package org.distill4j.data;

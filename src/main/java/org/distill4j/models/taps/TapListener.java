@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * What a {@link TapHub} hands published tensors to while it is attached: the model's recorder
- * ({@code org.distill4j.models.TapRecorder}, which implements it privately). Kept to these two
- * calls so that the blocks, which only know the hub, need nothing from the model package above
- * them.
+ * What a {@link TapHub} hands published tensors to while it is attached. {@code
+ * org.distill4j.models.TapRecorder} attaches one of its own (a private adapter, so these two calls
+ * stay out of the recorder's public API). The interface exists so that the hub, and the blocks that
+ * only know the hub, need nothing from the model package above them.
  */
 public interface TapListener {
   /**
