@@ -3,7 +3,7 @@ package org.distill4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 
 /** {@code make-dataset}: writes the synthetic optic-disc set in OpticDiscSeg's layout. */
 final class MakeDatasetCommand implements Main.Command {

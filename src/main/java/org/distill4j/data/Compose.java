@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.Random;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.data.transforms.SegImage;
+import org.distill4j.data.transforms.Transform;
+import org.distill4j.data.transforms.Transforms;
 
 /**
  * Loads an image (and label) and runs a list of transforms, like PaddleSeg's {@code Compose}. In

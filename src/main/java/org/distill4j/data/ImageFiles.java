@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.distill4j.data.transforms.SegImage;
 import org.distill4j.errors.DataException;
 
 /** Reads images and label maps from disk, turning every decoding problem into a clear error. */

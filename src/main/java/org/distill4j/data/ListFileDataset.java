@@ -3,6 +3,7 @@ package org.distill4j.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,21 +74,21 @@ public final class ListFileDataset implements SegDataset {
    * PaddleSeg does) or, failing that, relative to {@code dataset_root}.
    */
   public static ListFileDataset fromConfig(ConfigMap cfg, String defaultMode) {
-    ConfigKeys.allowOnly(
-        cfg,
+    cfg.requireKnownKeys(
         "Dataset",
-        "dataset_root",
-        "train_path",
-        "val_path",
-        "test_path",
-        "num_classes",
-        "mode",
-        "separator",
-        "ignore_index",
-        "transforms",
-        "img_channels",
-        "edge",
-        LabelMap.KEY);
+        Arrays.asList(
+            "dataset_root",
+            "train_path",
+            "val_path",
+            "test_path",
+            "num_classes",
+            "mode",
+            "separator",
+            "ignore_index",
+            "transforms",
+            "img_channels",
+            "edge",
+            LabelMap.KEY));
     String mode = readMode(cfg, defaultMode);
     rejectUnsupported(cfg);
     Path root = Path.of(cfg.getString("dataset_root"));

@@ -2,6 +2,7 @@ package org.distill4j.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -11,10 +12,10 @@ import org.distill4j.config.ConfigMap;
 /**
  * PaddleSeg's optic-disc dataset (2 classes: background, disc): {@code JPEGImages/*.jpg}, {@code
  * Annotations/*.png} and {@code train_list.txt} / {@code val_list.txt} / {@code test_list.txt}
- * under {@code dataset_root} (default {@code data/optic_disc_seg}), lines split on whitespace.
- * {@link SyntheticFundusGenerator} writes a set in the same layout. Built from a config whose
- * {@code dataset_root} does not exist, it downloads PaddleSeg's set there first ({@link
- * OpticDiscDownload}).
+ * under {@code dataset_root} (default {@code data/optic_disc_seg}), lines split on whitespace. The
+ * synthetic generator behind {@code make-dataset} writes a set in the same layout. Built from a
+ * config whose {@code dataset_root} does not exist, it downloads PaddleSeg's set there first
+ * ({@link OpticDiscDownload}).
  */
 public final class OpticDiscSeg implements SegDataset {
   public static final int NUM_CLASSES = 2;
@@ -32,15 +33,9 @@ public final class OpticDiscSeg implements SegDataset {
 
   /** Keys: {@code dataset_root}, {@code mode}, {@code transforms}. */
   public static OpticDiscSeg fromConfig(ConfigMap cfg, String defaultMode) {
-    ConfigKeys.allowOnly(
-        cfg,
+    cfg.requireKnownKeys(
         "OpticDiscSeg",
-        "dataset_root",
-        "mode",
-        "transforms",
-        "num_classes",
-        "edge",
-        LabelMap.KEY);
+        Arrays.asList("dataset_root", "mode", "transforms", "num_classes", "edge", LabelMap.KEY));
     String mode = ListFileDataset.readMode(cfg, defaultMode);
     ListFileDataset.rejectUnsupported(cfg);
     if (cfg.has("num_classes") && cfg.getInt("num_classes") != NUM_CLASSES) {

@@ -9,8 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.distill4j.engine.EngineCompat;
-import org.distill4j.models.TapHub;
 import org.distill4j.models.layers.ConvBNLayer;
+import org.distill4j.models.taps.TapHub;
 
 /**
  * Maps a student tensor to the teacher's shape so tensors of different shapes can be distilled: a

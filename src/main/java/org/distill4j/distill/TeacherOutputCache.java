@@ -17,7 +17,7 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
 import org.distill4j.data.Compose;
 import org.distill4j.data.SegDataset;
-import org.distill4j.data.Transform;
+import org.distill4j.data.transforms.Transform;
 import org.distill4j.distill.cache.BitwiseComparison;
 import org.distill4j.distill.cache.CacheBuild;
 import org.distill4j.distill.cache.CacheFingerprints;

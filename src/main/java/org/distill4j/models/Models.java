@@ -9,8 +9,8 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.Registry;
 import org.distill4j.io.download.DownloadCache;
+import org.distill4j.models.backbones.BackboneSpec;
 import org.distill4j.models.backbones.ResNetVdSpec;
-import org.distill4j.models.deeplab.DeepLabV3P;
 
 /**
  * The registries that build models and backbones from config, with PaddleSeg's keys:

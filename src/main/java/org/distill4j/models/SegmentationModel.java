@@ -17,9 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.distill4j.config.ConfigException;
-import org.distill4j.io.weights.Pdparams;
-import org.distill4j.io.weights.Safetensors;
+import org.distill4j.models.backbones.BackboneSpec;
+import org.distill4j.models.taps.TapPaths;
 
 /**
  * A segmentation network as the rest of distill4j uses it: the DJL {@link Block}, its name and
@@ -34,12 +33,6 @@ import org.distill4j.io.weights.Safetensors;
  * attached; PaddleSeg's own sublayer names are accepted as aliases.
  */
 public final class SegmentationModel {
-  /** Skipped entries listed one per line before the rest are counted. */
-  private static final int MAX_WARNINGS = 20;
-
-  private static final String MODEL_KIND = "model";
-  private static final String BACKBONE_KIND = "backbone";
-
   private final String name;
   private final Supplier<? extends SegmentationNet> factory;
   private final SegmentationNet net;
@@ -149,7 +142,7 @@ public final class SegmentationModel {
       attached.unbind();
     }
     attached = recorder;
-    net.taps().attach(recorder);
+    net.taps().attach(recorder.listener());
   }
 
   public void detachRecorder() {
@@ -280,7 +273,7 @@ public final class SegmentationModel {
    */
   public Path saveWeights(Path dir, String fileName) {
     requireInitialized();
-    return WeightsIO.save(block(), dir, fileName, MODEL_KIND, name);
+    return ModelWeights.saveModel(block(), dir, fileName, name);
   }
 
   /**
@@ -293,37 +286,20 @@ public final class SegmentationModel {
    */
   public WeightsLoadReport loadWeights(Path fileOrDir) {
     requireInitialized();
-    Path file = WeightsIO.resolve(fileOrDir, name + " weights");
-    Checksums.verifyFile(file);
-    return switch (WeightsFormat.of(file)) {
-      case DISTILL4J -> {
-        WeightsIO.load(file, MODEL_KIND, name, block(), factory.get().block(), manager);
-        yield complete(block(), DeepLabV3PNames.MODEL_CLASS);
-      }
-      case PADDLE ->
-          report(
-              ForeignWeights.load(
-                  Pdparams.read(file), block(), DeepLabV3PNames.MODEL_CLASS, file, manager));
-      case SAFETENSORS ->
-          throw new ConfigException(
-              file
-                  + ": a safetensors file holds ImageNet backbone weights here; name it in"
-                  + " backbone.pretrained, not model.pretrained");
-      case UNKNOWN -> throw notWeights(file);
-    };
+    return ModelWeights.loadModel(
+        fileOrDir, name, block(), () -> factory.get().block(), manager, messages);
   }
 
   /** Writes all parameters (BN statistics included) with PaddleSeg's names as a .pdparams file. */
   public Path savePaddleWeights(Path file) {
     requireInitialized();
-    Pdparams.write(ForeignWeights.export(block()), file);
-    return file;
+    return ModelWeights.savePaddle(block(), file);
   }
 
   /** Writes the backbone's parameters only, loadable through a backbone's {@code pretrained}. */
   public Path saveBackboneWeights(Path dir, String fileName) {
     requireInitialized();
-    return WeightsIO.save(net.backbone(), dir, fileName, BACKBONE_KIND, backboneSpec.name());
+    return ModelWeights.saveBackbone(net.backbone(), dir, fileName, backboneSpec.name());
   }
 
   /**
@@ -333,32 +309,13 @@ public final class SegmentationModel {
    */
   public WeightsLoadReport loadBackboneWeights(Path fileOrDir) {
     requireInitialized();
-    Path file = WeightsIO.resolve(fileOrDir, backboneSpec.name() + " backbone weights");
-    Checksums.verifyFile(file);
-    String target = DeepLabV3PNames.BACKBONE_CLASS;
-    return switch (WeightsFormat.of(file)) {
-      case DISTILL4J -> {
-        WeightsIO.load(
-            file,
-            BACKBONE_KIND,
-            backboneSpec.name(),
-            net.backbone(),
-            factory.get().backbone(),
-            manager);
-        yield complete(net.backbone(), target);
-      }
-      case PADDLE ->
-          report(ForeignWeights.load(Pdparams.read(file), net.backbone(), target, file, manager));
-      case SAFETENSORS ->
-          report(
-              ForeignWeights.load(
-                  TimmResNetNames.toPaddle(Safetensors.read(file), net.backbone(), messages),
-                  net.backbone(),
-                  target,
-                  file,
-                  manager));
-      case UNKNOWN -> throw notWeights(file);
-    };
+    return ModelWeights.loadBackbone(
+        fileOrDir,
+        backboneSpec.name(),
+        net.backbone(),
+        () -> factory.get().backbone(),
+        manager,
+        messages);
   }
 
   /**
@@ -367,32 +324,6 @@ public final class SegmentationModel {
    */
   public void setMessages(Consumer<String> messages) {
     this.messages = messages;
-  }
-
-  private WeightsLoadReport report(WeightsLoadReport report) {
-    int shown = 0;
-    for (String warning : report.warnings()) {
-      if (shown++ == MAX_WARNINGS) {
-        messages.accept(
-            "WARNING: ... and " + (report.warnings().size() - MAX_WARNINGS) + " more entries");
-        break;
-      }
-      messages.accept("WARNING: " + warning);
-    }
-    messages.accept(report.summary());
-    return report;
-  }
-
-  private static WeightsLoadReport complete(Block block, String target) {
-    int n = block.getParameters().size();
-    return new WeightsLoadReport(n, n, target, List.of());
-  }
-
-  private static ConfigException notWeights(Path file) {
-    return new ConfigException(
-        file
-            + ": not a weights file distill4j reads (its own .params, PaddleSeg's .pdparams, or a"
-            + " safetensors backbone)");
   }
 
   private void requireInitialized() {

@@ -2,6 +2,8 @@ package org.distill4j.models;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Optional;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * The root block of a segmentation network together with what {@link SegmentationModel} needs to

@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.distill4j.config.ConfigException;
+import org.distill4j.models.backbones.BackboneSpec;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * A segmentation network of one's own, written as a sequence of DJL layers: the way to bring a

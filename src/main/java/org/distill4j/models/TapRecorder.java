@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TapListener;
 
 /**
  * Captures named intermediate tensors of one model during a forward pass (what MMRazor calls a
@@ -28,6 +30,21 @@ public final class TapRecorder {
   // canonical tap name -> the names the caller used for it (aliases resolve to canonical names)
   private Map<String, List<String>> routes;
   private SegmentationModel owner;
+
+  // What the model's TapHub calls while this recorder is attached; a private adapter, so that offer
+  // and moveOut stay out of the recorder's public API.
+  private final TapListener listener =
+      new TapListener() {
+        @Override
+        public void offer(String name, NDArray value) {
+          TapRecorder.this.offer(name, value);
+        }
+
+        @Override
+        public void moveOut(NDManager from, NDManager to) {
+          TapRecorder.this.moveOut(from, to);
+        }
+      };
 
   /** A recorder for the given tap paths or published names. */
   public TapRecorder(Collection<String> names) {
@@ -100,6 +117,11 @@ public final class TapRecorder {
     }
     owner = model;
     routes = canonicalToRequested;
+  }
+
+  /** What {@link SegmentationModel} attaches to its {@link TapHub} for this recorder. */
+  TapListener listener() {
+    return listener;
   }
 
   void unbind() {

@@ -1,12 +1,16 @@
 /**
- * Segmentation models as PaddleSeg builds them, and how to look inside them: {@link
- * org.distill4j.models.SegmentationModel} (weights in our format, PaddleSeg's {@code .pdparams} and
- * timm's safetensors), the registry that builds models from the {@code model:} section, and the
- * tapping mechanism: every block has a dotted path like PaddleSeg's sublayer names, publishes its
- * output (or any tensor it computes) to the model's {@link org.distill4j.models.TapHub}, and a
- * {@link org.distill4j.models.TapRecorder} keeps what it asked for. {@link
- * org.distill4j.models.SequentialSegNet} is the short way to write a model of one's own.
+ * Segmentation models as the rest of distill4j uses them. {@link
+ * org.distill4j.models.SegmentationModel} wraps a network with its name, classes, initialisation,
+ * weights files (ours, PaddleSeg's {@code .pdparams}, timm's safetensors) and tap paths; {@link
+ * org.distill4j.models.Models} holds the registries that build models and backbones from the {@code
+ * model:} section; {@link org.distill4j.models.DeepLabV3P} is PaddleSeg's network (a backbone plus
+ * the head of {@code models.deeplab}) and {@link org.distill4j.models.SequentialSegNet} the short
+ * way to write one's own. {@link org.distill4j.models.TapRecorder} captures named intermediate
+ * tensors through the mechanism of {@code models.taps}.
  *
- * <p>May depend on {@code config}, {@code io} and its sub-packages (backbones, heads, layers).
+ * <p>Dependencies point one way, down: this package may depend on its sub-packages ({@code taps},
+ * {@code layers}, {@code backbones}, {@code deeplab}), {@code config}, {@code errors}, {@code io}
+ * and {@code engine}; the sub-packages never depend on this one, and {@code taps} on none of the
+ * others ({@code PackageDependenciesTest} checks it).
  */
 package org.distill4j.models;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.distill4j.data.Batch;
+import org.distill4j.data.loader.Batch;
 
 /**
  * Splitting one loaded batch into consecutive per-device shards for data-parallel training, and

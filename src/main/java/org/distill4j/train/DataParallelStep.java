@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.distill4j.data.Batch;
+import org.distill4j.data.loader.Batch;
 import org.distill4j.engine.OwnedArrays;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;

@@ -8,7 +8,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.distill4j.data.Batch;
+import org.distill4j.data.loader.Batch;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 

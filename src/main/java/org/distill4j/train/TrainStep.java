@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.distill4j.data.Batch;
+import org.distill4j.data.loader.Batch;
 
 /**
  * One training iteration's work on a batch: forward (with the objective's taps), losses, backward

@@ -10,26 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.distill4j.app.RunListeners;
-import org.distill4j.app.TrainingRun;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.DerivedConfig;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
-import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.io.FileTrees;
-import org.distill4j.models.SegmentationModel;
-import org.distill4j.train.IterationLog;
-import org.distill4j.train.SegTrainer;
-import org.distill4j.train.TrainingOptions;
-import org.distill4j.train.TrainingResult;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 import org.distill4j.train.TrainingSetup;
 import org.distill4j.viz.Charts;
-import org.distill4j.viz.LiveChart;
 
 /**
  * The tutorial's steps, each one call: make sure the data exists, train a role, distil, load a
@@ -46,6 +38,7 @@ public final class Tutorial {
   private final Path projectRoot;
   private final Path outputDir;
   private final Path dataRoot;
+  private final TutorialRun runs;
 
   Tutorial(TutorialBuilder b) {
     this.settings = b.copy();
@@ -56,6 +49,7 @@ public final class Tutorial {
         (b.dataRoot != null ? b.dataRoot : Paths.get(scale.dataRoot()))
             .toAbsolutePath()
             .normalize();
+    this.runs = new TutorialRun(this, settings);
   }
 
   public static TutorialBuilder builder() {
@@ -210,7 +204,7 @@ public final class Tutorial {
   public Row train(String role, long runSeed) {
     ResolvedConfig config = config(role);
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, runSeed)) {
-      return fit(role, runSeed, config, setup.model(), setup::trainer);
+      return runs.train(role, runSeed, config, setup.model(), setup::trainer);
     }
   }
 
@@ -246,7 +240,7 @@ public final class Tutorial {
       if (settings.progress != RunListeners.Progress.SILENT) {
         setup.evaluateTeacher(System.out::println);
       }
-      return fit(run, runSeed, student, setup.student().model(), setup::trainer);
+      return runs.train(run, runSeed, student, setup.student().model(), setup::trainer);
     }
   }
 
@@ -289,64 +283,6 @@ public final class Tutorial {
 
   String runDirName(String run, long runSeed) {
     return runSeed == seed() ? run : run + "_seed" + runSeed;
-  }
-
-  private Row fit(
-      String run,
-      long runSeed,
-      ResolvedConfig config,
-      SegmentationModel model,
-      Function<TrainingOptions.Builder, SegTrainer.Builder> trainer) {
-    Path saveDir = freshRunDir(runDirName(run, runSeed));
-    int iters = config.seg().iters();
-    TrainingOptions.Builder options =
-        TrainingOptions.builder()
-            .optDoEval(true)
-            .optSaveInterval(saveInterval(iters))
-            .optLogIters(logIters(iters))
-            .optKeepCheckpointMax(1)
-            .optSeed(runSeed)
-            .optNumWorkers(settings.numWorkers)
-            .optSaveDir(saveDir);
-    RunListeners.Builder watch =
-        RunListeners.builder(saveDir, title(run, runSeed))
-            .optProgress(settings.progress)
-            .optPngCharts(true);
-    if (settings.show != null) {
-      watch.optLiveChart(
-          LiveChart.inPlace(settings.show, settings.update), Math.max(1, iters / 20));
-    }
-    settings.listeners.forEach(watch::addListener);
-    RunListeners listeners = watch.build();
-    TrainingResult result =
-        TrainingRun.train(trainer.apply(options), config, model, listeners, line -> {});
-    double[] classIou =
-        listeners.history().evaluations().stream()
-            .filter(e -> e.iteration() == result.bestIteration())
-            .findFirst()
-            .map(e -> e.metrics().classIou())
-            .orElse(new double[0]);
-    return new Row(
-        run,
-        runSeed,
-        model.name(),
-        model.parameterCount(),
-        result.bestMiou(),
-        classIou,
-        meanBatchCostMs(listeners.history().iterations()),
-        result.seconds());
-  }
-
-  /** A run's name in chart titles: words, not directory names. */
-  static String title(String run, long runSeed) {
-    String words =
-        switch (run) {
-          case "teacher" -> "teacher";
-          case "student" -> "student alone";
-          case DISTILLED -> "distilled student";
-          default -> run.replace('_', ' ');
-        };
-    return runSeed == 0 ? words : words + " (seed " + runSeed + ")";
   }
 
   /**
@@ -413,11 +349,5 @@ public final class Tutorial {
       }
     }
     return sb.toString();
-  }
-
-  private static double meanBatchCostMs(List<IterationLog> logs) {
-    // Skip the first window: it includes warm-up.
-    List<IterationLog> steady = logs.size() > 1 ? logs.subList(1, logs.size()) : logs;
-    return steady.stream().mapToDouble(IterationLog::batchCost).average().orElse(Double.NaN) * 1000;
   }
 }

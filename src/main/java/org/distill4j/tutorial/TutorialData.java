@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.distill4j.config.ConfigException;
 import org.distill4j.data.OpticDiscSeg;
-import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 
 /** Where the tutorial's images come from: the data root as found, downloaded or generated. */
 final class TutorialData {

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.distill4j.data.SyntheticFundusGenerator;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 import org.distill4j.train.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

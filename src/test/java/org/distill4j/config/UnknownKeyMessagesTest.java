@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.distill4j.data.Datasets;
-import org.distill4j.data.Transforms;
+import org.distill4j.data.transforms.Transforms;
 import org.distill4j.losses.Losses;
 import org.distill4j.models.Models;
 import org.distill4j.train.optim.Optimizers;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.data.transforms.Padding;
 import org.distill4j.errors.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

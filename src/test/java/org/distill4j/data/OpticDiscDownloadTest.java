@@ -14,6 +14,7 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.io.download.LoopbackServer;
 import org.distill4j.io.download.TestArchives;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 
 /** Writes tiny images and label maps for the data tests. */
 final class TestFiles {

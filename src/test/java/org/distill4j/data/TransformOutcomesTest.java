@@ -11,6 +11,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.distill4j.config.ConfigMap;
+import org.distill4j.data.transforms.Normalize;
+import org.distill4j.data.transforms.RandomHorizontalFlip;
+import org.distill4j.data.transforms.RandomPaddingCrop;
+import org.distill4j.data.transforms.RandomVerticalFlip;
+import org.distill4j.data.transforms.Resize;
+import org.distill4j.data.transforms.Transform;
+import org.distill4j.data.transforms.Transforms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

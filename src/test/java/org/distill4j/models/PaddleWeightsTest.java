@@ -20,7 +20,6 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.io.weights.HostArray;
 import org.distill4j.io.weights.Pdparams;
 import org.distill4j.models.backbones.ResNetVdSpec;
-import org.distill4j.models.deeplab.DeepLabV3P;
 import org.distill4j.testing.Python;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -9,7 +9,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.models.backbones.ResNetVdSpec;
-import org.distill4j.models.deeplab.DeepLabV3P;
+import org.distill4j.models.taps.TappedBlock;
 
 /** Helpers shared by the model tests. */
 public final class TestBlocks {

@@ -13,7 +13,6 @@ import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.SegConfig;
 import org.distill4j.models.backbones.ResNetVdSpec;
-import org.distill4j.models.deeplab.DeepLabV3P;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.distill4j.data.Batch;
+import org.distill4j.data.loader.Batch;
 import org.junit.jupiter.api.Test;
 
 /** Shard sizes, contents and weights, and the merge of per-shard loss values. */

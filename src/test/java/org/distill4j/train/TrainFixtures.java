@@ -25,13 +25,13 @@ import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.data.Sample;
 import org.distill4j.data.SegDataset;
-import org.distill4j.data.SyntheticFundusGenerator;
 import org.distill4j.engine.GcPressure;
-import org.distill4j.models.BackboneSpec;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.SegmentationNet;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.backbones.BackboneSpec;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
+import org.distill4j.synthetic.SyntheticFundusGenerator;
 
 /** Small models, data and listeners for training-loop tests. */
 public final class TrainFixtures {

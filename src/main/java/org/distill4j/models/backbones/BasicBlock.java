@@ -1,7 +1,7 @@
 package org.distill4j.models.backbones;
 
-import org.distill4j.models.TapHub;
 import org.distill4j.models.layers.ConvBNLayer;
+import org.distill4j.models.taps.TapHub;
 
 /**
  * ResNet_vd's basic block (ResNet18/34): 3x3 (stride, dilation, ReLU), then 3x3 (dilation, no

@@ -1,7 +1,7 @@
 package org.distill4j.models.backbones;
 
-import org.distill4j.models.TapHub;
 import org.distill4j.models.layers.ConvBNLayer;
+import org.distill4j.models.taps.TapHub;
 
 /**
  * ResNet_vd's bottleneck (ResNet50/101): 1x1 (ReLU), 3x3 with the stride and dilation (ReLU), 1x1

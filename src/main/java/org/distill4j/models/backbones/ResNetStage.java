@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * One stage of ResNet_vd ({@code backbone.stageN}): its residual blocks in sequence ({@code

@@ -10,10 +10,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.layers.PaddleConv;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * PaddleSeg's ResNet_vd backbone with dilation for output stride 8 or 16. Stem: three 3x3

@@ -3,9 +3,8 @@ package org.distill4j.models.backbones;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import org.distill4j.models.BackboneSpec;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * The settings of a ResNet_vd backbone: depth (18, 34, 50, 101), output stride (8 or 16), the

@@ -10,9 +10,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
 import org.distill4j.models.layers.ConvBNLayer;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * A residual block of ResNet_vd: a chain of {@link ConvBNLayer}s ({@code conv0}, {@code conv1},

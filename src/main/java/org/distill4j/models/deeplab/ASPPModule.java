@@ -12,10 +12,10 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.engine.EngineCompat;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.layers.SeparableConvBNReLU;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * Atrous spatial pyramid pooling as PaddleSeg's {@code ASPPModule} with separable convs and image

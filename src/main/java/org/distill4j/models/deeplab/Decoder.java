@@ -10,11 +10,11 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.distill4j.engine.EngineCompat;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.layers.PaddleConv;
 import org.distill4j.models.layers.SeparableConvBNReLU;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * DeepLabV3+'s decoder as PaddleSeg: the low-level feature through a 1x1 ConvBNReLU to 48 channels

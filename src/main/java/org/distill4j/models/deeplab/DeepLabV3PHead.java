@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * PaddleSeg's {@code DeepLabV3PHead}: picks the low-level and the high-level backbone features by
@@ -21,7 +21,7 @@ public final class DeepLabV3PHead extends TappedBlock {
   private final int lowIndex;
   private final int highIndex;
 
-  DeepLabV3PHead(
+  public DeepLabV3PHead(
       TapHub taps,
       String path,
       int numClasses,

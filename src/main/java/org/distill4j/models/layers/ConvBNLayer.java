@@ -13,8 +13,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * Conv + batch norm + optional ReLU, the unit every PaddleSeg layer here is made of:

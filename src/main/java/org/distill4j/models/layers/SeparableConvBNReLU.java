@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.distill4j.models.TapHub;
-import org.distill4j.models.TappedBlock;
+import org.distill4j.models.taps.TapHub;
+import org.distill4j.models.taps.TappedBlock;
 
 /**
  * PaddleSeg's {@code SeparableConvBNReLU}: a depthwise k x k conv (with bias, given dilation and
