@@ -14,7 +14,7 @@ rounds="${ROUNDS:-1}"
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
-run_java() { bin/distill4j bench --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log"; }
+run_java() { bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log"; }
 run_python() { "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"; }
 for size in "${sizes[@]}"; do
   for ((r = 0; r < rounds; r++)); do

@@ -7,11 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
@@ -22,20 +23,12 @@ import org.distill4j.data.OpticDiscSeg;
 import org.distill4j.data.SegDataset;
 import org.distill4j.data.loader.Batch;
 import org.distill4j.data.loader.DataLoader;
-import org.distill4j.distill.DistillEntry;
 import org.distill4j.distill.DistillSetup;
-import org.distill4j.distill.DistillSpec;
-import org.distill4j.distill.StudentAdaptor;
-import org.distill4j.distill.TeacherAdaptor;
-import org.distill4j.distill.TeacherOutputCache;
 import org.distill4j.eval.SegEvaluator;
-import org.distill4j.losses.SegChannelwiseLoss;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.synthetic.SyntheticFundusGenerator;
 import org.distill4j.train.IterationLog;
-import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingListener;
-import org.distill4j.train.TrainingOptions;
 import org.distill4j.train.TrainingSetup;
 
 /**
@@ -49,10 +42,6 @@ import org.distill4j.train.TrainingSetup;
  * its {@code pretrained}, which costs the same per step as trained ones.
  */
 public final class Benchmark {
-  /** The two decoder tensors the channel-wise measurement taps (equal shapes in both models). */
-  static final List<String> FEATURE_TAPS =
-      List.of("head.decoder.conv_bn_relu2", "head.decoder.conv_bn_relu3");
-
   private final Path teacherConfig;
   private final Path studentConfig;
   private final int size;
@@ -61,8 +50,11 @@ public final class Benchmark {
   private final int steps;
   private final int numWorkers;
   private final int memoryIters;
+  private final Set<BenchPart> parts;
   private final Path workDir;
   private final Consumer<String> log;
+  private final StepTimer timer;
+  private final DistillTimings distill;
   private Path dataRoot;
 
   private Benchmark(Builder b) {
@@ -74,8 +66,11 @@ public final class Benchmark {
     this.steps = b.steps;
     this.numWorkers = b.numWorkers;
     this.memoryIters = b.memoryIters;
+    this.parts = b.parts;
     this.workDir = b.workDir;
     this.log = b.log;
+    this.timer = new StepTimer(warmup, numWorkers);
+    this.distill = new DistillTimings(timer, workDir, log);
   }
 
   public static Builder builder() {
@@ -96,18 +91,47 @@ public final class Benchmark {
         "data", dataRoot == null ? "the student config's datasets" : "synthetic, seed 0");
     ResolvedConfig student = derive(studentConfig, "student", iters);
     ResolvedConfig teacherPlain = derive(teacherConfig, "teacher", iters);
-    ResolvedConfig teacher = withInitialWeights(teacherPlain);
+    boolean needsTeacherWeights =
+        memoryIters > 0
+            || parts.stream()
+                .anyMatch(
+                    p ->
+                        EnumSet.of(
+                                BenchPart.DISTILL,
+                                BenchPart.DISTILL_FEATURES,
+                                BenchPart.CACHE,
+                                BenchPart.INFERENCE)
+                            .contains(p));
+    ResolvedConfig teacher = needsTeacherWeights ? withInitialWeights(teacherPlain) : null;
 
-    report.timing("train step ms, student", trainStep(student));
-    report.timing("train step ms, teacher", trainStep(teacherPlain));
-    report.timing("distill step ms, KL", distillStep(teacher, student, null));
-    report.timing(
-        "distill step ms, KL + channel-wise x2", distillStep(teacher, student, featureSpec()));
-    cachedDistillStep(teacher, student, report)
-        .ifPresent(ms -> report.timing("distill step ms, KL, teacher cache", ms));
-    report.timing("teacher inference forward ms", teacherForward(teacher));
-    report.value("eval images/s, student", evalImagesPerSecond(student));
-    report.value("loader batches/s, " + numWorkers + " workers", loaderBatchesPerSecond(student));
+    if (parts.contains(BenchPart.TRAIN_STUDENT)) {
+      report.timing("train step ms, student", trainStep(student));
+    }
+    if (parts.contains(BenchPart.TRAIN_TEACHER)) {
+      report.timing("train step ms, teacher", trainStep(teacherPlain));
+    }
+    if (parts.contains(BenchPart.DISTILL)) {
+      report.timing("distill step ms, KL", distill.distillStep(teacher, student, null));
+    }
+    if (parts.contains(BenchPart.DISTILL_FEATURES)) {
+      report.timing(
+          "distill step ms, KL + channel-wise x2",
+          distill.distillStep(teacher, student, DistillTimings.featureSpec()));
+    }
+    if (parts.contains(BenchPart.CACHE)) {
+      distill
+          .cachedDistillStep(teacher, student, report)
+          .ifPresent(ms -> report.timing("distill step ms, KL, teacher cache", ms));
+    }
+    if (parts.contains(BenchPart.INFERENCE)) {
+      report.timing("teacher inference forward ms", teacherForward(teacher));
+    }
+    if (parts.contains(BenchPart.EVAL)) {
+      report.value("eval images/s, student", evalImagesPerSecond(student));
+    }
+    if (parts.contains(BenchPart.LOADER)) {
+      report.value("loader batches/s, " + numWorkers + " workers", loaderBatchesPerSecond(student));
+    }
     if (memoryIters > 0) {
       memory(report, "train", derive(studentConfig, "student_memory", memoryIters), null);
       memory(report, "distill", derive(studentConfig, "student_memory", memoryIters), teacher);
@@ -154,91 +178,11 @@ public final class Benchmark {
         teacher.source(), Map.of(Overrides.MODEL_PRETRAINED, weights.toString()));
   }
 
-  private static DistillSpec featureSpec() {
-    StudentAdaptor student =
-        new StudentAdaptor(
-            Map.of("hidden_0", FEATURE_TAPS.get(0), "hidden_1", FEATURE_TAPS.get(1)));
-    TeacherAdaptor teacher =
-        new TeacherAdaptor(
-            Map.of("hidden_0", FEATURE_TAPS.get(0), "hidden_1", FEATURE_TAPS.get(1)));
-    List<DistillEntry> entries = new ArrayList<>();
-    for (int i = 0; i < FEATURE_TAPS.size(); i++) {
-      entries.add(
-          DistillEntry.builder()
-              .setIndices(i, i)
-              .setLoss(new SegChannelwiseLoss(4.0))
-              .optWeight(0.02)
-              .build());
-    }
-    return new DistillSpec(student, teacher, entries);
-  }
-
   Samples trainStep(ResolvedConfig config) {
     log.accept("timing a training step of " + config.seg().model().getString("type") + " ...");
     try (TrainingSetup setup = TrainingSetup.fromConfig(config, 0)) {
-      return timed(setup.trainer(options()));
+      return timer.timed(setup.trainer(timer.options()));
     }
-  }
-
-  Samples distillStep(ResolvedConfig teacher, ResolvedConfig student, DistillSpec spec) {
-    log.accept("timing a distillation step" + (spec == null ? "" : " with feature terms") + " ...");
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, spec, 0)) {
-      return timed(setup.trainer(options()));
-    }
-  }
-
-  /**
-   * A KL distillation step reading the teacher's outputs from a {@link
-   * org.distill4j.distill.TeacherOutputCache} built first in the work directory (its build time is
-   * reported too). Only warm-up steps are checked against the teacher, so timed steps never run it.
-   * Empty, with the reason in the report's context, when the check switched the cache off: the
-   * engine on this device does not compute a batch bit for bit as it did when the cache was made
-   * (GPU convolutions may not), so no cached step could be timed.
-   */
-  Optional<Samples> cachedDistillStep(
-      ResolvedConfig teacher, ResolvedConfig student, BenchReport report) {
-    log.accept("timing a distillation step with the teacher cache ...");
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, null, 0)) {
-      long start = System.nanoTime();
-      setup.useTeacherCache(
-          workDir.resolve("teacher_cache"),
-          Math.min(TeacherOutputCache.DEFAULT_VERIFY_BATCHES, warmup),
-          log);
-      report.value("teacher cache build s", (System.nanoTime() - start) / 1e9);
-      Samples ms = timed(setup.trainer(options()));
-      TeacherOutputCache cache = setup.teacherCache().orElseThrow();
-      log.accept(cache.summary());
-      if (cache.teacherBatches() > 0) {
-        report.context("teacher cache", "switched off by its check, not timed: " + cache.summary());
-        return Optional.empty();
-      }
-      return Optional.of(ms);
-    }
-  }
-
-  private TrainingOptions.Builder options() {
-    return TrainingOptions.builder()
-        .optLogIters(1)
-        .optSaveDir(null)
-        .optDoEval(false)
-        .optNumWorkers(numWorkers);
-  }
-
-  private Samples timed(SegTrainer.Builder trainer) {
-    List<Double> ms = new ArrayList<>();
-    trainer
-        .addListener(
-            new TrainingListener() {
-              @Override
-              public void onIteration(IterationLog it) {
-                if (it.iteration() > warmup) {
-                  ms.add((it.batchCost() - it.readerCost()) * 1000);
-                }
-              }
-            })
-        .build()
-        .train();
-    return Samples.of(ms);
   }
 
   Samples teacherForward(ResolvedConfig teacher) {
@@ -321,11 +265,11 @@ public final class Benchmark {
         };
     if (teacher == null) {
       try (TrainingSetup setup = TrainingSetup.fromConfig(student, 0)) {
-        setup.trainer(options()).addListener(sampler).build().train();
+        setup.trainer(timer.options()).addListener(sampler).build().train();
       }
     } else {
       try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, null, 0)) {
-        setup.trainer(options()).addListener(sampler).build().train();
+        setup.trainer(timer.options()).addListener(sampler).build().train();
       }
     }
     report.value(what + " RSS MiB at iteration " + early, rss[0]);
@@ -343,6 +287,7 @@ public final class Benchmark {
     private int steps = 20;
     private int numWorkers = 2;
     private int memoryIters;
+    private Set<BenchPart> parts = EnumSet.allOf(BenchPart.class);
     private Path workDir;
     private Consumer<String> log = line -> {};
 
@@ -378,6 +323,15 @@ public final class Benchmark {
     /** Also measure resident memory at iteration 100 and at {@code iters} (0: skip). */
     public Builder optMemoryIters(int iters) {
       this.memoryIters = Math.max(0, iters);
+      return this;
+    }
+
+    /** Only these measurements (default: all of them). */
+    public Builder optOnly(Set<BenchPart> parts) {
+      if (parts.isEmpty()) {
+        throw new ConfigException("bench: --only: name at least one part");
+      }
+      this.parts = EnumSet.copyOf(parts);
       return this;
     }
 

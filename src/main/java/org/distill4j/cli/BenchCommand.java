@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
+import org.distill4j.bench.BenchPart;
 import org.distill4j.bench.BenchReport;
 import org.distill4j.bench.Benchmark;
 import org.distill4j.config.ErrorWords;
@@ -17,7 +19,7 @@ final class BenchCommand implements Main.Command {
   @Override
   public String summary() {
     return "time training, distillation, inference, evaluation and loading (--size 128"
-        + " --batch_size 4 --steps 20 --json)";
+        + " --batch_size 4 --steps 20 --only train_teacher,... --json)";
   }
 
   @Override
@@ -35,7 +37,8 @@ final class BenchCommand implements Main.Command {
                 "warmup",
                 "steps",
                 "num_workers",
-                "memory_iters"));
+                "memory_iters",
+                "only"));
     Path work;
     try {
       work = Files.createTempDirectory("distill4j-bench");
@@ -53,6 +56,10 @@ final class BenchCommand implements Main.Command {
               .optSteps(args.intValue("warmup", 5), args.intValue("steps", 20))
               .optNumWorkers(args.intValue("num_workers", 2))
               .optMemoryIters(args.intValue("memory_iters", 0))
+              .optOnly(
+                  args.has("only")
+                      ? BenchPart.parseList(args.require("only"))
+                      : EnumSet.allOf(BenchPart.class))
               .setWorkDir(work)
               .optLog(line -> System.err.println("[BENCH] " + line))
               .build();

@@ -113,6 +113,28 @@ class BenchmarkTest {
   }
 
   @Test
+  void onlyTheNamedPartsAreMeasured() {
+    Path work = tmp.resolve("work_only");
+    BenchReport report =
+        Benchmark.builder()
+            .setConfigs(teacher, student)
+            .optSize(32)
+            .optBatchSize(2)
+            .optSteps(0, 2)
+            .optNumWorkers(0)
+            .optOnly(BenchPart.parseList("train_teacher,eval"))
+            .setWorkDir(work)
+            .build()
+            .run();
+    assertEquals(
+        List.of("train step ms, teacher", "eval images/s, student", "peak RSS MiB"),
+        List.copyOf(report.results().keySet()));
+    assertTrue(
+        Files.notExists(work.resolve("teacher_initial")),
+        "no distillation part, so no teacher weights are written");
+  }
+
+  @Test
   void badArgumentsAreOneLineErrors() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
