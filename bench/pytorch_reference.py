@@ -13,6 +13,7 @@ asserts it. Prints JSON shaped like `bin/distill4j bench --json`.
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -263,6 +264,18 @@ def timed(fn, warmup, steps, sync=lambda: None):
     return {"count": len(ms), "median": statistics.median(ms), "p10": q[0], "p90": q[8]}
 
 
+def profile_steps(step, steps, device, sync):
+    """The same steps under torch.profiler; host (CPU) time per operator, as distill4j's bench --profile."""
+    from torch.profiler import ProfilerActivity, profile
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities) as prof:
+        for _ in range(steps):
+            step()
+            sync()
+    print(f"profile of {steps} steps (torch.profiler, self CPU time):", file=sys.stderr)
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=128)
@@ -272,6 +285,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu (default) or cuda / cuda:N")
     ap.add_argument("--teacher_output_stride", type=int, default=16, help="16 in configs/cpu, 8 in quick_start")
+    ap.add_argument("--profile", choices=("student", "teacher"),
+                    help="after the timings, profile that model's training steps with torch.profiler"
+                         " and print the operators with the most self CPU time (on stderr)")
     ap.add_argument("--export_pdparams", metavar="FILE",
                     help="instead of timing, write FILE (PaddleSeg's names) with an input and its logits")
     ap.add_argument("--depth", type=int, default=18, help="ResNet_vd depth for --export_pdparams")
@@ -334,6 +350,9 @@ def main():
 
     results["distill step ms, KL"] = timed(distill_step, args.warmup, args.steps, sync)
     results["teacher inference forward ms"] = timed(teacher_forward, args.warmup, args.steps, sync)
+    if args.profile:
+        profile_steps(train_step(student, s_opt) if args.profile == "student" else train_step(teacher, t_opt),
+                      args.steps, device, sync)
     context = {"engine": f"PyTorch {torch.__version__} (Python)", "threads": torch.get_num_threads(),
                "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
                "input": f"{args.size}x{args.size}, batch {args.batch_size}",

@@ -12,7 +12,7 @@
 # Sources that do not compile against this PyTorch and that distill4j never calls (TorchScript:
 # inference.cc, ivalue.cc) are left out with a line saying so; a failure anywhere else fails the build.
 #
-# Usage: [JOBS=N] [JNI_CXXFLAGS=...] build-jni.sh SRC_ROOT TORCH_DIR JAVA_HOME OUT_SO
+# Usage: [JOBS=N] [JNI_CXXFLAGS=...] [PYTHON=python3] build-jni.sh SRC_ROOT TORCH_DIR JAVA_HOME OUT_SO
 #   SRC_ROOT   the djl-src folder made by prepare.sh (engines/pytorch/pytorch-native, api/src/main/native)
 #   TORCH_DIR  torch's package folder (has include/ and lib/)
 #   JAVA_HOME  a Java runtime with include/jni.h (prepare.sh copies it into the packed runtime)
@@ -39,7 +39,10 @@ if [[ -z "$cxx" ]]; then
 fi
 
 # PyTorch's pip wheels choose the libstdc++ ABI; the JNI library must use the same one.
-abi="$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null || echo 1)"
+abi="$("${PYTHON:-python3}" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null)" || {
+  echo "build-jni.sh: ${PYTHON:-python3} cannot import torch, so the libstdc++ ABI of $torch_dir is unknown" >&2
+  exit 2
+}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 includes=(-I"$native/build/include" -I"$src_root/api/src/main/native" -I"$java_home/include"

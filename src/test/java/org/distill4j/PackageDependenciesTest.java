@@ -7,8 +7,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -73,6 +80,84 @@ class PackageDependenciesTest {
     // Guards against the scan silently finding nothing (a moved source root, a renamed package).
     assertTrue(checked > 40, "only " + checked + " source files were checked");
     assertEquals(List.of(), violations, "dependencies against the package layering");
+  }
+
+  /** A package named in code: {@code org.distill4j.<lower-case parts>} before a class name. */
+  private static final Pattern PACKAGE_REF =
+      Pattern.compile("\\b(org\\.distill4j(?:\\.[a-z]\\w*)*)\\.[A-Z*]");
+
+  @Test
+  void noTwoPackagesDependOnEachOther() throws IOException {
+    Map<String, Set<String>> uses = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(SOURCES)) {
+      for (Path file :
+          (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+        String pkg = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+        Matcher m = PACKAGE_REF.matcher(withoutComments(Files.readString(file)));
+        Set<String> used = uses.computeIfAbsent(pkg, k -> new TreeSet<>());
+        while (m.find()) {
+          if (!m.group(1).equals(pkg)) {
+            used.add(m.group(1));
+          }
+        }
+      }
+    }
+    assertTrue(uses.size() > 20, "only " + uses.size() + " packages were found");
+    assertEquals(List.of(), cycles(uses), "packages that depend on each other, directly or not");
+  }
+
+  @Test
+  void aCycleThroughThreePackagesIsFound() {
+    Map<String, Set<String>> uses =
+        Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a"));
+    assertEquals(List.of(List.of("a", "b", "c")), cycles(uses));
+    assertEquals(List.of(), cycles(Map.of("a", Set.of("b"), "b", Set.of())));
+  }
+
+  /** The groups of packages that reach each other (Tarjan's strongly connected components). */
+  static List<List<String>> cycles(Map<String, Set<String>> uses) {
+    Map<String, Integer> index = new HashMap<>();
+    Map<String, Integer> low = new HashMap<>();
+    Deque<String> stack = new ArrayDeque<>();
+    List<List<String>> found = new ArrayList<>();
+    for (String pkg : new TreeSet<>(uses.keySet())) {
+      if (!index.containsKey(pkg)) {
+        connect(pkg, uses, index, low, stack, found);
+      }
+    }
+    return found;
+  }
+
+  private static void connect(
+      String v,
+      Map<String, Set<String>> uses,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      List<List<String>> found) {
+    index.put(v, index.size());
+    low.put(v, index.get(v));
+    stack.push(v);
+    for (String w : uses.getOrDefault(v, Set.of())) {
+      if (!index.containsKey(w)) {
+        connect(w, uses, index, low, stack, found);
+        low.put(v, Math.min(low.get(v), low.get(w)));
+      } else if (stack.contains(w)) {
+        low.put(v, Math.min(low.get(v), index.get(w)));
+      }
+    }
+    if (low.get(v).equals(index.get(v))) {
+      List<String> group = new ArrayList<>();
+      String w;
+      do {
+        w = stack.pop();
+        group.add(w);
+      } while (!w.equals(v));
+      if (group.size() > 1) {
+        group.sort(null);
+        found.add(group);
+      }
+    }
   }
 
   @Test

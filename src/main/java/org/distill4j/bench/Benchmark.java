@@ -69,7 +69,7 @@ public final class Benchmark {
     this.parts = b.parts;
     this.workDir = b.workDir;
     this.log = b.log;
-    this.timer = new StepTimer(warmup, numWorkers);
+    this.timer = new StepTimer(warmup, steps, numWorkers, b.profileTrace, log);
     this.distill = new DistillTimings(timer, workDir, log);
   }
 
@@ -288,6 +288,7 @@ public final class Benchmark {
     private int numWorkers = 2;
     private int memoryIters;
     private Set<BenchPart> parts = EnumSet.allOf(BenchPart.class);
+    private Path profileTrace;
     private Path workDir;
     private Consumer<String> log = line -> {};
 
@@ -332,6 +333,16 @@ public final class Benchmark {
         throw new ConfigException("bench: --only: name at least one part");
       }
       this.parts = EnumSet.copyOf(parts);
+      return this;
+    }
+
+    /**
+     * Also profile the timed steps of the first training or distillation part measured with
+     * libtorch's profiler, write its Chrome trace to {@code trace} and log the operators with the
+     * most host time ({@link OpProfile}). Choose the part with {@link #optOnly}.
+     */
+    public Builder optProfile(Path trace) {
+      this.profileTrace = trace;
       return this;
     }
 

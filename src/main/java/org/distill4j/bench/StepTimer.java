@@ -1,7 +1,10 @@
 package org.distill4j.bench;
 
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.distill4j.train.IterationLog;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingListener;
@@ -13,11 +16,22 @@ import org.distill4j.train.TrainingOptions;
  */
 final class StepTimer {
   private final int warmup;
+  private final int steps;
   private final int numWorkers;
+  private final Path profileTrace;
+  private final Consumer<String> log;
+  private boolean profiled;
 
-  StepTimer(int warmup, int numWorkers) {
+  /**
+   * @param profileTrace where to write libtorch's profile of the first timed run's timed steps
+   *     (null: no profile)
+   */
+  StepTimer(int warmup, int steps, int numWorkers, Path profileTrace, Consumer<String> log) {
     this.warmup = warmup;
+    this.steps = steps;
     this.numWorkers = numWorkers;
+    this.profileTrace = profileTrace;
+    this.log = log;
   }
 
   int warmup() {
@@ -33,9 +47,18 @@ final class StepTimer {
         .optNumWorkers(numWorkers);
   }
 
-  /** Trains with {@code trainer} and returns the milliseconds of each step after the warm-up. */
+  /**
+   * Trains with {@code trainer} and returns the milliseconds of each step after the warm-up. The
+   * first call of a timer with a profile file also records the timed steps with libtorch's profiler
+   * (host time per operator; it slows the steps it records, so those timings are not comparable).
+   */
   Samples timed(SegTrainer.Builder trainer) {
+    boolean profile = profileTrace != null && !profiled;
+    profiled |= profile;
     List<Double> ms = new ArrayList<>();
+    if (profile && warmup == 0) {
+      JniUtils.startProfile(false, false, false);
+    }
     trainer
         .addListener(
             new TrainingListener() {
@@ -44,10 +67,23 @@ final class StepTimer {
                 if (it.iteration() > warmup) {
                   ms.add((it.batchCost() - it.readerCost()) * 1000);
                 }
+                if (profile && it.iteration() == warmup) {
+                  JniUtils.startProfile(false, false, false);
+                }
               }
             })
         .build()
         .train();
+    if (profile) {
+      JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
+      log.accept(
+          "profile of the "
+              + steps
+              + " timed steps above (libtorch's profiler, host time; trace: "
+              + profileTrace
+              + "):\n"
+              + OpProfile.read(profileTrace).table(25, steps));
+    }
     return Samples.of(ms);
   }
 }

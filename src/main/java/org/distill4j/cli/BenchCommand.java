@@ -38,7 +38,8 @@ final class BenchCommand implements Main.Command {
                 "steps",
                 "num_workers",
                 "memory_iters",
-                "only"));
+                "only",
+                "profile"));
     Path work;
     try {
       work = Files.createTempDirectory("distill4j-bench");
@@ -60,6 +61,7 @@ final class BenchCommand implements Main.Command {
                   args.has("only")
                       ? BenchPart.parseList(args.require("only"))
                       : EnumSet.allOf(BenchPart.class))
+              .optProfile(args.has("profile") ? args.path("profile") : null)
               .setWorkDir(work)
               .optLog(line -> System.err.println("[BENCH] " + line))
               .build();

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
-import org.distill4j.io.text.TextFiles;
+import org.distill4j.config.TextFiles;
 
 /**
  * PaddleSeg's generic {@code Dataset}: a list file whose lines are {@code image label} (or just

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ErrorWords;
+import org.distill4j.config.TextFiles;
 import org.distill4j.io.download.Archives;
 import org.distill4j.io.download.Download;
 import org.distill4j.io.download.DownloadFailed;
-import org.distill4j.io.text.TextFiles;
 
 /**
  * Fetches PaddleSeg's optic-disc set the way PaddleSeg does when an {@code OpticDiscSeg}'s {@code

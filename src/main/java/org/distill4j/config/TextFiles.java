@@ -1,4 +1,4 @@
-package org.distill4j.io.text;
+package org.distill4j.config;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.distill4j.config.ConfigException;
-import org.distill4j.config.ErrorWords;
 
 /**
  * Reads the text files users write (configs, list files) as UTF-8, the way Python 3 reads them with
