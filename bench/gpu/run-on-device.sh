@@ -9,18 +9,21 @@
 # Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--bench SIZExBATCH,...]
 #   --bench   only the benchmarks (DJL and the machine's PyTorch), at each input size and batch
 #             given, e.g. 512x16,1024x4 (files bench-djl-512x16.json, ...); default: every stage, 512x4.
+#   --profile student|teacher   with --bench: time and profile only that model's training step on
+#             both sides (host time per operator, printed into run.log).
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="${OUT:-$root/target/gpu-out}"
 mkdir -p "$out"
-budget=450 benches=""
+budget=450 benches="" profile=""
 while (( $# > 0 )); do
   case "$1" in
     --budget) budget="$2"; shift 2 ;;
     --bench) benches="$2"; shift 2 ;;
-    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --bench)" >&2; exit 2 ;;
+    --profile) profile="$2"; shift 2 ;;
+    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --bench, --profile)" >&2; exit 2 ;;
   esac
 done
 start=$SECONDS
@@ -138,14 +141,18 @@ printf "_base_: '%s'\n" \
 
 # bench SIZE BATCH SUFFIX: DJL's and PyTorch's step timings on the same input size and batch.
 bench() {
-  local size="$1" batch="$2" suffix="$3"
+  local size="$1" batch="$2" suffix="$3" djl_extra="" py_extra=""
+  if [[ -n "$profile" ]]; then
+    djl_extra="--only train_$profile --profile $work/djl-profile$suffix.json"
+    py_extra="--profile $profile"
+  fi
   if [[ -f "$jni" ]]; then
     stage "bench-djl$suffix" 180 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --teacher_config '$bench_t' \
-      --student_config '$bench_s' --size $size --batch_size $batch --warmup 3 --steps 10 --json \
+      --student_config '$bench_s' --size $size --batch_size $batch --warmup 3 --steps 10 --json $djl_extra \
       >'$out/bench-djl$suffix.json'"
   fi
   stage "bench-pytorch$suffix" 90 bash -c "python3 bench/pytorch_reference.py --device cuda --size $size \
-    --batch_size $batch --warmup 3 --steps 10 --teacher_output_stride 8 >'$out/bench-pytorch$suffix.json'"
+    --batch_size $batch --warmup 3 --steps 10 --teacher_output_stride 8 $py_extra >'$out/bench-pytorch$suffix.json'"
 }
 
 if [[ -n "$benches" ]]; then
