@@ -50,13 +50,17 @@ public final class Adam extends SegOptimizer {
   @Override
   protected void apply(NDArray weight, NDArray grad, NDArray[] buffers, int t, double lr) {
     if (weightDecay != 0) {
-      grad.addi(weight.mul((float) weightDecay)); // in place: the update owns the gradient
+      grad.addi(weight.mul(scalar(weightDecay))); // in place: the update owns the gradient
     }
-    adamStep(weight, grad, buffers, t, lr, beta1, beta2, epsilon);
+    adamStep(this, weight, grad, buffers, t, lr, beta1, beta2, epsilon);
   }
 
-  /** The moment updates and the bias-corrected step shared by Adam and AdamW. */
+  /**
+   * The moment updates and the bias-corrected step shared by Adam and AdamW; {@code owner} holds
+   * the step's scalars.
+   */
   static void adamStep(
+      SegOptimizer owner,
       NDArray weight,
       NDArray g,
       NDArray[] buffers,
@@ -67,13 +71,13 @@ public final class Adam extends SegOptimizer {
       double epsilon) {
     NDArray m = buffers[0];
     NDArray v = buffers[1];
-    m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-    v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+    m.muli(owner.scalar(beta1)).addi(g.mul(owner.scalar(1 - beta1)));
+    v.muli(owner.scalar(beta2)).addi(g.square().muli(owner.scalar(1 - beta2)));
     double correction1 = 1 - Math.pow(beta1, t);
     double correction2 = 1 - Math.pow(beta2, t);
     double stepSize = lr * Math.sqrt(correction2) / correction1;
     double eps = epsilon * Math.sqrt(correction2);
-    weight.subi(m.div(v.sqrt().addi((float) eps)).muli((float) stepSize));
+    weight.subi(m.div(v.sqrt().addi(owner.scalar(eps))).muli(owner.scalar(stepSize)));
   }
 
   static double checkWeightDecay(double weightDecay) {

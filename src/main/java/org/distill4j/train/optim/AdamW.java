@@ -42,8 +42,8 @@ public final class AdamW extends SegOptimizer {
   @Override
   protected void apply(NDArray weight, NDArray grad, NDArray[] buffers, int t, double lr) {
     if (weightDecay != 0) {
-      weight.muli((float) (1 - lr * weightDecay));
+      weight.muli(scalar(1 - lr * weightDecay));
     }
-    Adam.adamStep(weight, grad, buffers, t, lr, beta1, beta2, epsilon);
+    Adam.adamStep(this, weight, grad, buffers, t, lr, beta1, beta2, epsilon);
   }
 }

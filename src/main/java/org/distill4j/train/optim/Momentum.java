@@ -53,11 +53,11 @@ public final class Momentum extends SegOptimizer {
     // The decay is added into the gradient itself (the update owns it): one temporary of the
     // parameter's size fewer than grad.add(...), a quarter of the update's time on a ResNet50.
     if (weightDecay != 0) {
-      grad.addi(weight.mul((float) weightDecay));
+      grad.addi(weight.mul(scalar(weightDecay)));
     }
     NDArray velocity = buffers[0];
-    velocity.muli((float) momentum).addi(grad);
-    weight.subi(velocity.mul((float) lr));
+    velocity.muli(scalar(momentum)).addi(grad);
+    weight.subi(velocity.mul(scalar(lr)));
   }
 
   /** Builder; defaults momentum 0.9, weight decay 0. */

@@ -32,6 +32,7 @@ import java.util.Map;
  * so that it is keyed by stable parameter names rather than per-process ids.
  */
 public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
+  private final HostScalars hostScalars = new HostScalars();
   private final Map<Device, NDManager> stateManagers = new LinkedHashMap<>();
   private final Map<String, Map<Device, ParamState>> live = new LinkedHashMap<>();
   private final Map<String, String> idToName = new HashMap<>();
@@ -143,8 +144,18 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
   }
 
   /** Frees all state. */
+  /**
+   * {@code value} as a float32 scalar for an update's arithmetic ({@code weight.mul(scalar(wd))}
+   * instead of {@code weight.mul((float) wd)}): the same result, without a new tensor on the
+   * parameter's device per call (see {@link HostScalars}).
+   */
+  protected final NDArray scalar(double value) {
+    return hostScalars.of(value);
+  }
+
   @Override
   public synchronized void close() {
+    hostScalars.close();
     clearLive();
     restored.close();
     for (NDManager manager : stateManagers.values()) {
