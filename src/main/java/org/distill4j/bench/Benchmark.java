@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -42,6 +43,20 @@ import org.distill4j.train.TrainingSetup;
  * its {@code pretrained}, which costs the same per step as trained ones.
  */
 public final class Benchmark {
+  /** The parts that run the teacher as a frozen model, from saved initial weights. */
+  private static final Set<BenchPart> WITH_TEACHER =
+      EnumSet.of(
+          BenchPart.DISTILL, BenchPart.DISTILL_FEATURES, BenchPart.CACHE, BenchPart.INFERENCE);
+
+  /** The parts that train with {@link StepTimer}, the ones a profile can record. */
+  private static final Set<BenchPart> TRAINING =
+      EnumSet.of(
+          BenchPart.TRAIN_STUDENT,
+          BenchPart.TRAIN_TEACHER,
+          BenchPart.DISTILL,
+          BenchPart.DISTILL_FEATURES,
+          BenchPart.CACHE);
+
   private final Path teacherConfig;
   private final Path studentConfig;
   private final int size;
@@ -91,17 +106,7 @@ public final class Benchmark {
         "data", dataRoot == null ? "the student config's datasets" : "synthetic, seed 0");
     ResolvedConfig student = derive(studentConfig, "student", iters);
     ResolvedConfig teacherPlain = derive(teacherConfig, "teacher", iters);
-    boolean needsTeacherWeights =
-        memoryIters > 0
-            || parts.stream()
-                .anyMatch(
-                    p ->
-                        EnumSet.of(
-                                BenchPart.DISTILL,
-                                BenchPart.DISTILL_FEATURES,
-                                BenchPart.CACHE,
-                                BenchPart.INFERENCE)
-                            .contains(p));
+    boolean needsTeacherWeights = memoryIters > 0 || !Collections.disjoint(parts, WITH_TEACHER);
     ResolvedConfig teacher = needsTeacherWeights ? withInitialWeights(teacherPlain) : null;
 
     if (parts.contains(BenchPart.TRAIN_STUDENT)) {
@@ -360,6 +365,11 @@ public final class Benchmark {
     public Benchmark build() {
       if (teacherConfig == null || studentConfig == null || workDir == null) {
         throw new IllegalStateException("set the two configs and the work directory");
+      }
+      if (profileTrace != null && Collections.disjoint(parts, TRAINING)) {
+        throw new ConfigException(
+            "bench: --profile records training steps; add one of train_student, train_teacher,"
+                + " distill, distill_features, cache to --only");
       }
       for (Path p : List.of(teacherConfig, studentConfig)) {
         if (!Files.isRegularFile(p)) {

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import org.distill4j.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bench --only}: the part names, and what a cache switched off by its check reports. */
 class BenchPartTest {
@@ -25,6 +28,22 @@ class BenchPartTest {
     assertEquals(1, e.getMessage().lines().count());
     assertThrows(
         ConfigException.class, () -> Benchmark.builder().optOnly(EnumSet.noneOf(BenchPart.class)));
+  }
+
+  @Test
+  void aProfileNeedsATrainingPart(@TempDir Path tmp) throws Exception {
+    Path config = Files.writeString(tmp.resolve("c.yml"), "batch_size: 2\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                Benchmark.builder()
+                    .setConfigs(config, config)
+                    .setWorkDir(tmp)
+                    .optOnly(EnumSet.of(BenchPart.INFERENCE, BenchPart.EVAL))
+                    .optProfile(tmp.resolve("trace.json"))
+                    .build());
+    assertTrue(e.getMessage().contains("--profile records training steps"), e.getMessage());
   }
 
   @Test
