@@ -55,27 +55,36 @@ final class StepTimer {
   Samples timed(SegTrainer.Builder trainer) {
     boolean profile = profileTrace != null && !profiled;
     profiled |= profile;
+    boolean[] recording = {false};
     List<Double> ms = new ArrayList<>();
     if (profile && warmup == 0) {
       JniUtils.startProfile(false, false, false);
+      recording[0] = true;
     }
-    trainer
-        .addListener(
-            new TrainingListener() {
-              @Override
-              public void onIteration(IterationLog it) {
-                if (it.iteration() > warmup) {
-                  ms.add((it.batchCost() - it.readerCost()) * 1000);
+    try {
+      trainer
+          .addListener(
+              new TrainingListener() {
+                @Override
+                public void onIteration(IterationLog it) {
+                  if (it.iteration() > warmup) {
+                    ms.add((it.batchCost() - it.readerCost()) * 1000);
+                  }
+                  if (profile && it.iteration() == warmup) {
+                    JniUtils.startProfile(false, false, false);
+                    recording[0] = true;
+                  }
                 }
-                if (profile && it.iteration() == warmup) {
-                  JniUtils.startProfile(false, false, false);
-                }
-              }
-            })
-        .build()
-        .train();
+              })
+          .build()
+          .train();
+    } finally {
+      if (recording[0]) {
+        // Also after a failed run: a profiler left on would refuse the next start.
+        JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
+      }
+    }
     if (profile) {
-      JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
       log.accept(
           "profile of the "
               + steps

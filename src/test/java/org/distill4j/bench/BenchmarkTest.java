@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.cli.Main;
 import org.distill4j.testing.SmokeRuns;
@@ -132,6 +133,33 @@ class BenchmarkTest {
     assertTrue(
         Files.notExists(work.resolve("teacher_initial")),
         "no distillation part, so no teacher weights are written");
+  }
+
+  @Test
+  void aProfileOfTheTimedStepsIsWrittenAndSummarised() {
+    for (int run = 0; run < 2; run++) { // the second run shows the profiler was switched off
+      Path trace = tmp.resolve("trace" + run + ".json");
+      List<String> log = new ArrayList<>();
+      Benchmark.builder()
+          .setConfigs(teacher, student)
+          .optSize(32)
+          .optBatchSize(2)
+          .optSteps(1, 2)
+          .optNumWorkers(0)
+          .optOnly(BenchPart.parseList("train_student"))
+          .optProfile(trace)
+          .optLog(log::add)
+          .setWorkDir(tmp.resolve("work_profile" + run))
+          .build()
+          .run();
+      OpProfile profile = OpProfile.read(trace);
+      assertTrue(
+          profile.ops().stream().anyMatch(op -> op.name().contains("convolution")),
+          profile.ops().toString());
+      String summary = String.join("\n", log);
+      assertTrue(summary.contains("profile of the 2 timed steps"), summary);
+      assertTrue(summary.contains("operator (host self time)"), summary);
+    }
   }
 
   @Test
