@@ -1,6 +1,8 @@
 /**
  * What differs between DJL lines and engine builds, decided at run time in one place ({@link
- * org.distill4j.engine.EngineCompat}), so that the rest of the code is written once.
+ * org.distill4j.engine.EngineCompat}), so that the rest of the code is written once; and ways
+ * around DJL calls that cost more than they need to ({@link org.distill4j.engine.HostScalars}: the
+ * numbers of tensor arithmetic as reused CPU scalars instead of a new tensor per call on a GPU).
  *
  * <p>Depends only on {@code config} and DJL.
  */

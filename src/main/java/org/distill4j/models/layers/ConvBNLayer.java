@@ -13,6 +13,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.distill4j.engine.HostScalars;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TappedBlock;
 
@@ -152,8 +153,18 @@ public final class ConvBNLayer extends TappedBlock {
     NDArray y =
         BatchNorm.batchNorm(x, runningMean, scratchVar, gamma, beta, 1, BN_MOMENTUM, BN_EPS, true)
             .singletonOrThrow();
-    runningVar.muli(BN_MOMENTUM / n).addi(scratchVar.mul((n - 1f) / n));
+    NDManager step = x.getManager();
+    runningVar.muli(scalar(BN_MOMENTUM / n, step)).addi(scratchVar.mul(scalar((n - 1f) / n, step)));
     return y;
+  }
+
+  /**
+   * {@code value} as a reused CPU scalar (no tensor made on a GPU per call, see {@link
+   * HostScalars}), or as a fresh one when the shared cache is full.
+   */
+  private static NDArray scalar(float value, NDManager fallback) {
+    NDArray shared = HostScalars.shared(value);
+    return shared != null ? shared : fallback.create(value);
   }
 
   @Override

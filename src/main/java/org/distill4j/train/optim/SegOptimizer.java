@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.engine.HostScalars;
 
 /**
  * An optimizer with Paddle/PyTorch update rules, driven by a parameter server ({@link
@@ -32,7 +33,9 @@ import java.util.Map;
  * so that it is keyed by stable parameter names rather than per-process ids.
  */
 public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
-  private final HostScalars hostScalars = new HostScalars();
+  /** An update uses at most seven numbers (Adam with weight decay): room for two steps' worth. */
+  private final HostScalars hostScalars = HostScalars.bounded(16);
+
   private final Map<Device, NDManager> stateManagers = new LinkedHashMap<>();
   private final Map<String, Map<Device, ParamState>> live = new LinkedHashMap<>();
   private final Map<String, String> idToName = new HashMap<>();
@@ -147,7 +150,7 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
   /**
    * {@code value} as a float32 scalar for an update's arithmetic ({@code weight.mul(scalar(wd))}
    * instead of {@code weight.mul((float) wd)}): the same result, without a new tensor on the
-   * parameter's device per call (see {@link HostScalars}).
+   * parameter's device per call (see {@link org.distill4j.engine.HostScalars}).
    */
   protected final NDArray scalar(double value) {
     return hostScalars.of(value);

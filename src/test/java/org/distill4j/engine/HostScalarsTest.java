@@ -1,8 +1,9 @@
-package org.distill4j.train.optim;
+package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class HostScalarsTest {
   @Test
   void aValueIsMadeOnceAsAFloat32CpuScalarAndOldValuesAreFreed() {
-    try (HostScalars scalars = new HostScalars()) {
+    try (HostScalars scalars = HostScalars.bounded(16)) {
       NDArray lr = scalars.of(0.01);
       assertSame(lr, scalars.of(0.01));
       assertSame(lr, scalars.of((float) 0.01), "the same float32 value");
@@ -33,9 +34,18 @@ class HostScalarsTest {
   }
 
   @Test
+  void sharedScalarsAreKeptForTheProcess() {
+    NDArray a = HostScalars.shared(0.25f);
+    assertSame(a, HostScalars.shared(0.25f));
+    assertEquals(Device.cpu(), a.getDevice());
+    assertEquals(0.25f, a.getFloat());
+    assertThrows(IllegalArgumentException.class, () -> HostScalars.bounded(0));
+  }
+
+  @Test
   void updatesWithCpuScalarsEqualUpdatesWithNumbersBitForBit() {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-        HostScalars scalars = new HostScalars()) {
+        HostScalars scalars = HostScalars.bounded(16)) {
       manager.getEngine().setRandomSeed(3);
       NDArray weight = manager.randomNormal(new Shape(64, 3, 3, 3));
       NDArray grad = manager.randomNormal(new Shape(64, 3, 3, 3));
