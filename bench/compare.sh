@@ -6,6 +6,8 @@
 # ROUNDS (1): with more rounds the two alternate (which goes first swaps every round) and each
 # figure is the median over the rounds of the per-run medians, so a slow spell of a shared machine
 # hits both sides alike; the last column gives the lowest and highest ratio of single rounds.
+# MACHINE_PYTORCH_ENV=FILE (written by bin/use-machine-pytorch for $PYTHON's PyTorch) runs distill4j on
+# that same libtorch binary, so that both sides use the same kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-/usr/bin/python3}"
@@ -14,7 +16,9 @@ rounds="${ROUNDS:-1}"
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
-run_java() { bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log"; }
+run_java() {
+  ( if [[ -n "${MACHINE_PYTORCH_ENV:-}" ]]; then source "$MACHINE_PYTORCH_ENV"; fi
+    bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
 run_python() { "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"; }
 for size in "${sizes[@]}"; do
   for ((r = 0; r < rounds; r++)); do
@@ -28,6 +32,8 @@ import json, statistics, sys
 out, rounds, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 keys = ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
         "teacher inference forward ms")
+engines = [json.load(open(f"{out}/{side}_{sizes[0]}_0.json"))["context"]["engine"] for side in ("java", "python")]
+print(f"distill4j on {engines[0]}; the reference on {engines[1]}")
 print(f"{'size':>5} {'measurement':<30} {'distill4j ms':>12} {'PyTorch ms':>11} {'ratio':>6} {'rounds':>11}")
 for size in sizes:
     j = [json.load(open(f"{out}/java_{size}_{r}.json"))["results"] for r in range(rounds)]
