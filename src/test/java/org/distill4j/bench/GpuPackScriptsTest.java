@@ -27,7 +27,13 @@ class GpuPackScriptsTest {
   @Test
   void scriptsParse() throws Exception {
     for (String script :
-        List.of("bench/gpu/prepare.sh", "bench/gpu/run-on-device.sh", "bench/gpu/build-jni.sh")) {
+        List.of(
+            "bench/gpu/prepare.sh",
+            "bench/gpu/run-on-device.sh",
+            "bench/gpu/build-jni.sh",
+            "bench/compare.sh",
+            "bench/scaling.sh",
+            "bin/use-machine-pytorch")) {
       Result result = run(List.of("bash", "-n", script), List.of());
       assertEquals(0, result.exitCode, script + ": " + result.output);
     }
