@@ -3,7 +3,8 @@ package org.distill4j.engine;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.HashMap;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,29 +20,36 @@ import java.util.Map;
  * as the scalar operand of an operation on any device and passes its value to the kernel, with the
  * same float32 arithmetic, so results are bit for bit those of {@code mul(number)}.
  *
+ * <p>The tensors are made by libtorch ({@code full}), like {@link OwnedArrays}' constants, so their
+ * memory never depends on a Java buffer staying alive.
+ *
  * <p>Two kinds: {@link #bounded} for an owner that uses a few values at a time and frees them (an
- * optimizer: its learning rate changes every step); {@link #shared} for values that recur for the
- * life of the process (a layer's constants), kept until the process ends, at most {@value
- * #SHARED_CAPACITY} of them.
+ * optimizer: its learning rate changes every step), and {@link #keeping} for values that recur (a
+ * layer's constants), which are never freed; {@link #shared} is the process-wide one of those, for
+ * {@value #SHARED_CAPACITY} values.
  */
 public final class HostScalars implements AutoCloseable {
   /** How many values {@link #shared} keeps; beyond it, it answers null and callers use numbers. */
   public static final int SHARED_CAPACITY = 4096;
 
-  private static final Map<Integer, NDArray> SHARED = new HashMap<>();
-  private static NDManager sharedManager;
+  private static final HostScalars SHARED = keeping(SHARED_CAPACITY);
 
   private final int capacity;
-  private NDManager manager;
+  private final boolean evicts;
   private final Map<Integer, NDArray> byBits;
+  private NDManager manager;
 
-  private HostScalars(int capacity) {
+  private HostScalars(int capacity, boolean evicts) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+    }
     this.capacity = capacity;
+    this.evicts = evicts;
     this.byBits =
-        new LinkedHashMap<>(capacity, 0.75f, true) {
+        new LinkedHashMap<>(16, 0.75f, true) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<Integer, NDArray> eldest) {
-            if (size() > HostScalars.this.capacity) {
+            if (HostScalars.this.evicts && size() > HostScalars.this.capacity) {
               eldest.getValue().close();
               return true;
             }
@@ -55,42 +63,42 @@ public final class HostScalars implements AutoCloseable {
    * when it leaves, so the owner must not use more than {@code capacity} values at once.
    */
   public static HostScalars bounded(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive, got " + capacity);
-    }
-    return new HostScalars(capacity);
-  }
-
-  /** The CPU scalar holding {@code value} rounded to float32, as {@code array.mul(float)} would. */
-  public synchronized NDArray of(double value) {
-    float f = (float) value;
-    NDArray cached = byBits.get(Float.floatToRawIntBits(f));
-    if (cached == null) {
-      if (manager == null) {
-        manager = NDManager.newBaseManager(Device.cpu());
-      }
-      cached = manager.create(f);
-      byBits.put(Float.floatToRawIntBits(f), cached);
-    }
-    return cached;
+    return new HostScalars(capacity, true);
   }
 
   /**
-   * The process-wide CPU scalar holding {@code value}, never closed; null once {@value
-   * #SHARED_CAPACITY} values are held (then pass the number itself).
+   * A cache that keeps every value it makes, up to {@code capacity}; after that {@link #of} answers
+   * null for a new value.
    */
-  public static synchronized NDArray shared(float value) {
-    int bits = Float.floatToRawIntBits(value);
-    NDArray cached = SHARED.get(bits);
+  public static HostScalars keeping(int capacity) {
+    return new HostScalars(capacity, false);
+  }
+
+  /**
+   * The process-wide {@link #keeping} cache's scalar for {@code value}, never closed; null once
+   * {@value #SHARED_CAPACITY} values are held (then pass the number itself).
+   */
+  public static NDArray shared(float value) {
+    return SHARED.of(value);
+  }
+
+  /**
+   * The CPU scalar holding {@code value} rounded to float32, as {@code array.mul(float)} would;
+   * null only from a full {@link #keeping} cache.
+   */
+  public synchronized NDArray of(double value) {
+    float f = (float) value;
+    int bits = Float.floatToRawIntBits(f);
+    NDArray cached = byBits.get(bits);
     if (cached == null) {
-      if (SHARED.size() >= SHARED_CAPACITY) {
+      if (!evicts && byBits.size() >= capacity) {
         return null;
       }
-      if (sharedManager == null) {
-        sharedManager = NDManager.newBaseManager(Device.cpu());
+      if (manager == null) {
+        manager = NDManager.newBaseManager(Device.cpu());
       }
-      cached = sharedManager.create(value);
-      SHARED.put(bits, cached);
+      cached = manager.full(new Shape(), f, DataType.FLOAT32);
+      byBits.put(bits, cached);
     }
     return cached;
   }

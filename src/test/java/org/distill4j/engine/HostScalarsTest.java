@@ -2,6 +2,8 @@ package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,11 +36,20 @@ class HostScalarsTest {
   }
 
   @Test
-  void sharedScalarsAreKeptForTheProcess() {
-    NDArray a = HostScalars.shared(0.25f);
-    assertSame(a, HostScalars.shared(0.25f));
-    assertEquals(Device.cpu(), a.getDevice());
-    assertEquals(0.25f, a.getFloat());
+  void aKeepingCacheNeverFreesAndAnswersNullWhenFull() {
+    try (HostScalars scalars = HostScalars.keeping(2)) {
+      NDArray a = scalars.of(0.5);
+      NDArray b = scalars.of(0.75);
+      assertNull(scalars.of(0.125), "a third value does not fit");
+      assertSame(a, scalars.of(0.5));
+      assertSame(b, scalars.of(0.75));
+      assertFalse(a.isReleased());
+      assertEquals(2, scalars.size());
+    }
+    NDArray shared = HostScalars.shared(0.25f);
+    assertSame(shared, HostScalars.shared(0.25f));
+    assertEquals(Device.cpu(), shared.getDevice());
+    assertEquals(0.25f, shared.getFloat());
     assertThrows(IllegalArgumentException.class, () -> HostScalars.bounded(0));
   }
 
