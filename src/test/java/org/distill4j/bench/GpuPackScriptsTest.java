@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.distill4j.testing.Scripts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class GpuPackScriptsTest {
 
-  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path ROOT = Scripts.ROOT;
 
   @Test
   void scriptsParse() throws Exception {
@@ -70,22 +69,16 @@ class GpuPackScriptsTest {
     assertTrue(result.output.contains("--bogus"), result.output);
   }
 
-  private record Result(int exitCode, String output) {}
-
-  private static Result run(List<String> command, List<String> env)
-      throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(ROOT.toFile());
-    builder.redirectErrorStream(true);
+  /** Runs {@code command} with {@code env} ("NAME=value" pairs); both streams as one output. */
+  private static Result run(List<String> command, List<String> env) throws Exception {
+    Map<String, String> vars = new HashMap<>();
     for (String pair : env) {
       String[] kv = pair.split("=", 2);
-      builder.environment().put(kv[0], kv[1]);
+      vars.put(kv[0], kv[1]);
     }
-    Process process = builder.start();
-    byte[] bytes = process.getInputStream().readAllBytes();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return new Result(-1, "timed out");
-    }
-    return new Result(process.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+    Scripts.Result r = Scripts.run(command, vars, 120);
+    return new Result(r.exitCode(), r.output());
   }
+
+  private record Result(int exitCode, String output) {}
 }

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.distill4j.io.download.LoopbackServer;
 import org.distill4j.testing.Python;
+import org.distill4j.testing.Scripts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class MachinePyTorchScriptTest {
-  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path ROOT = Scripts.ROOT;
 
   @TempDir Path tmp;
 
@@ -45,13 +45,13 @@ class MachinePyTorchScriptTest {
               "DISTILL4J_HOME", tmp.resolve("home").toString(),
               "DJL_CACHE_DIR", tmp.resolve("cache").toString());
       Path envFile = tmp.resolve("machine.env");
-      Result first = run(env, "--env-file", envFile.toString());
-      assertEquals(0, first.exitCode, first.output);
+      Scripts.Result first = run(env, "--env-file", envFile.toString());
+      assertEquals(0, first.exitCode(), first.output());
 
       Path jni =
           tmp.resolve(
               "cache/pytorch/" + torchVersion + "-cpu-linux-x86_64/" + djl + "-libdjl_torch.so");
-      assertTrue(Files.size(jni) > 0, first.output);
+      assertTrue(Files.size(jni) > 0, first.output());
       Path header =
           tmp.resolve(
               "home/djl-src/v"
@@ -64,8 +64,8 @@ class MachinePyTorchScriptTest {
       assertTrue(written.contains("export PYTORCH_VERSION='" + torchVersion + "'"), written);
       assertTrue(written.contains("export PYTORCH_FLAVOR='cpu'"), written);
 
-      Result second = run(env, "--env-file", envFile.toString());
-      assertEquals(0, second.exitCode, second.output);
+      Scripts.Result second = run(env, "--env-file", envFile.toString());
+      assertEquals(0, second.exitCode(), second.output());
       assertEquals(1, server.requests(), "the downloaded sources are reused");
     }
   }
@@ -76,7 +76,7 @@ class MachinePyTorchScriptTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Result offline =
+    Scripts.Result offline =
         run(
             Map.of(
                 "PYTHON", Python.INTERPRETER.toString(),
@@ -84,16 +84,17 @@ class MachinePyTorchScriptTest {
                 "DISTILL4J_HOME", tmp.resolve("home").toString()),
             "--env-file",
             tmp.resolve("e.env").toString());
-    assertEquals(2, offline.exitCode, offline.output);
-    List<String> lines = offline.output.strip().lines().toList();
+    assertEquals(2, offline.exitCode(), offline.output());
+    List<String> lines = offline.output().strip().lines().toList();
     String last = lines.get(lines.size() - 1);
-    assertTrue(last.contains("could not download DJL's sources from"), offline.output);
-    assertTrue(last.contains("--djl-src DIR"), offline.output);
+    assertTrue(last.contains("could not download DJL's sources from"), offline.output());
+    assertTrue(last.contains("--djl-src DIR"), offline.output());
 
-    Result noTorch = run(Map.of("PYTHON", "/bin/false"), "--env-file", tmp.resolve("f").toString());
-    assertEquals(2, noTorch.exitCode, noTorch.output);
-    assertEquals(1, noTorch.output.strip().lines().count(), noTorch.output);
-    assertTrue(noTorch.output.contains("has no PyTorch"), noTorch.output);
+    Scripts.Result noTorch =
+        run(Map.of("PYTHON", "/bin/false"), "--env-file", tmp.resolve("f").toString());
+    assertEquals(2, noTorch.exitCode(), noTorch.output());
+    assertEquals(1, noTorch.output().strip().lines().count(), noTorch.output());
+    assertTrue(noTorch.output().contains("has no PyTorch"), noTorch.output());
   }
 
   /** DJL's version, read from the engine jar's name as the script does. */
@@ -132,31 +133,24 @@ class MachinePyTorchScriptTest {
             "}",
             ""));
     Path archive = tmp.resolve("djl.tar.gz");
-    Process tar =
-        new ProcessBuilder(
+    Scripts.Result tar =
+        Scripts.run(
+            List.of(
                 "tar",
                 "-czf",
                 archive.toString(),
                 "-C",
                 tmp.resolve("archive").toString(),
-                "djl-" + djl)
-            .redirectErrorStream(true)
-            .start();
-    assertTrue(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0);
+                "djl-" + djl),
+            Map.of(),
+            60);
+    assertEquals(0, tar.exitCode(), tar.output());
     return Files.readAllBytes(archive);
   }
 
-  private record Result(int exitCode, String output) {}
-
-  private static Result run(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("bash", "bin/use-machine-pytorch"));
+  private static Scripts.Result run(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "bin/use-machine-pytorch"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
-    builder.redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(300, TimeUnit.SECONDS), out);
-    return new Result(process.exitValue(), out);
+    return Scripts.run(command, env, 300);
   }
 }

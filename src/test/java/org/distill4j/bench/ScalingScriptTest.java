@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.distill4j.testing.Scripts;
 import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class ScalingScriptTest {
-  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path ROOT = Scripts.ROOT;
 
   @TempDir Path tmp;
 
@@ -41,8 +41,9 @@ class ScalingScriptTest {
             + "' org.distill4j.cli.Main \"$@\"\n");
     launcher.toFile().setExecutable(true);
 
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    Scripts.Result result =
+        Scripts.run(
+            List.of(
                 "bash",
                 "bench/scaling.sh",
                 "--sizes",
@@ -56,17 +57,15 @@ class ScalingScriptTest {
                 "--steps",
                 "1",
                 "--out",
-                tmp.resolve("points").toString())
-            .directory(ROOT.toFile());
-    builder.environment().put("DISTILL4J", launcher.toString());
-    builder
-        .environment()
-        .put("BENCH_ARGS", "--teacher_config " + teacher + " --student_config " + student);
-    Process process = builder.start();
-    String table = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(300, TimeUnit.SECONDS));
-    assertEquals(0, process.exitValue(), err);
+                tmp.resolve("points").toString()),
+            Map.of(
+                "DISTILL4J",
+                launcher.toString(),
+                "BENCH_ARGS",
+                "--teacher_config " + teacher + " --student_config " + student),
+            300);
+    assertEquals(0, result.exitCode(), result.stderr());
+    String table = result.stdout();
 
     List<String> rows = table.lines().filter(l -> l.startsWith("| student")).toList();
     assertEquals(4, rows.size(), table);
@@ -81,15 +80,10 @@ class ScalingScriptTest {
 
   @Test
   void unknownModelIsRefusedInOneLine() throws Exception {
-    Process process =
-        new ProcessBuilder("bash", "bench/scaling.sh", "--models", "studnet")
-            .directory(ROOT.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(2, process.exitValue(), out);
-    assertEquals(1, out.strip().lines().count(), out);
-    assertTrue(out.contains("unknown model 'studnet'"), out);
+    Scripts.Result result =
+        Scripts.run(List.of("bash", "bench/scaling.sh", "--models", "studnet"), Map.of(), 30);
+    assertEquals(2, result.exitCode(), result.output());
+    assertEquals(1, result.output().strip().lines().count(), result.output());
+    assertTrue(result.output().contains("unknown model 'studnet'"), result.output());
   }
 }
