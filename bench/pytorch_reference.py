@@ -11,6 +11,7 @@ asserts it. Prints JSON shaped like `bin/distill4j bench --json`.
     /usr/bin/python3 bench/pytorch_reference.py --size 128 --batch_size 4 --steps 20
 """
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -288,6 +289,9 @@ def main():
     ap.add_argument("--profile", choices=("student", "teacher"),
                     help="after the timings, profile that model's training steps with torch.profiler"
                          " and print the operators with the most self CPU time (on stderr)")
+    ap.add_argument("--amp", choices=("none", "bf16"), default="none",
+                    help="bf16: forward passes (and so their backward) under torch.autocast with bfloat16,"
+                         " PyTorch's own mixed precision; weights, optimizer and losses stay float32")
     ap.add_argument("--export_pdparams", metavar="FILE",
                     help="instead of timing, write FILE (PaddleSeg's names) with an input and its logits")
     ap.add_argument("--depth", type=int, default=18, help="ResNet_vd depth for --export_pdparams")
@@ -314,10 +318,17 @@ def main():
     x = torch.randn(args.batch_size, 3, args.size, args.size).to(device)
     y = (torch.rand(args.batch_size, args.size, args.size) > 0.8).long().to(device)
 
+    def autocast():
+        if args.amp == "none":
+            return contextlib.nullcontext()
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+
     def train_step(model, opt):
         def step():
             model.train()
-            loss = F.cross_entropy(model(x), y, ignore_index=255)
+            with autocast():
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y, ignore_index=255)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -334,15 +345,16 @@ def main():
 
     def teacher_forward():
         teacher.eval()
-        with torch.no_grad():
-            teacher(x).sum().item()
+        with torch.no_grad(), autocast():
+            teacher(x).float().sum().item()
 
     def distill_step():
         teacher.eval()
-        with torch.no_grad():
-            t_logits = teacher(x)
+        with torch.no_grad(), autocast():
+            t_logits = teacher(x).float()
         student.train()
-        logits = student(x)
+        with autocast():
+            logits = student(x).float()
         loss = F.cross_entropy(logits, y, ignore_index=255) + 3 * kl_loss(logits, t_logits)
         s_opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -356,6 +368,7 @@ def main():
     context = {"engine": f"PyTorch {torch.__version__} (Python)", "threads": torch.get_num_threads(),
                "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
                "input": f"{args.size}x{args.size}, batch {args.batch_size}",
+               "amp": args.amp,
                "warmup, steps": f"{args.warmup}, {args.steps}"}
     print(json.dumps({"context": context, "results": results}, indent=2))
 

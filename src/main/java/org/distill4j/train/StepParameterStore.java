@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.distill4j.train.optim.SegOptimizer;
 import org.distill4j.train.optim.SegParameterServer;
@@ -87,30 +89,35 @@ final class StepParameterStore extends ParameterStore {
    */
   @Override
   public void updateAllParameters() {
+    List<String> ids = new ArrayList<>(leaves.size());
+    List<NDArray[]> grads = new ArrayList<>(leaves.size());
+    List<NDArray[]> params = new ArrayList<>(leaves.size());
     try {
       for (Map.Entry<String, StepLeaves> e : leaves.entrySet()) {
         StepLeaves entry = e.getValue();
-        NDArray[] grads = new NDArray[devices.length];
-        try {
-          for (int k = 0; k < devices.length; k++) {
-            if (entry.leaf[k] == null) {
-              // A copy no shard read in this step still takes the step, with a zero gradient.
-              entry.stored[k] = super.getValue(entry.parameter, devices[k], true);
-              grads[k] = entry.stored[k].zerosLike();
-            } else {
-              grads[k] = entry.leaf[k].getGradient();
-            }
+        NDArray[] g = new NDArray[devices.length];
+        grads.add(g);
+        for (int k = 0; k < devices.length; k++) {
+          if (entry.leaf[k] == null) {
+            // A copy no shard read in this step still takes the step, with a zero gradient.
+            entry.stored[k] = super.getValue(entry.parameter, devices[k], true);
+            g[k] = entry.stored[k].zerosLike();
+          } else {
+            g[k] = entry.leaf[k].getGradient();
           }
-          server.update(e.getKey(), grads, entry.stored);
-        } finally {
-          for (NDArray g : grads) {
-            if (g != null) {
-              g.close();
-            }
+        }
+        ids.add(e.getKey());
+        params.add(entry.stored);
+      }
+      server.updateAll(ids, grads, params);
+    } finally {
+      for (NDArray[] g : grads) {
+        for (NDArray a : g) {
+          if (a != null) {
+            a.close();
           }
         }
       }
-    } finally {
       discardStep();
     }
   }

@@ -1,6 +1,9 @@
 package org.distill4j.train.optim;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import org.distill4j.engine.ScriptedOps;
 
 /**
  * SGD with momentum as Paddle's {@code Momentum} and PyTorch's {@code SGD} compute it (not DJL's
@@ -58,6 +61,24 @@ public final class Momentum extends SegOptimizer {
     NDArray velocity = buffers[0];
     velocity.muli(scalar(momentum)).addi(grad);
     weight.subi(velocity.mul(scalar(lr)));
+  }
+
+  /**
+   * The multi-tensor kernel ({@link ScriptedOps#momentum}): same arithmetic, one call per group.
+   */
+  @Override
+  protected boolean appliesToGroups() {
+    return ScriptedOps.get() != null;
+  }
+
+  @Override
+  protected void applyGroup(
+      List<NDArray> weights, List<NDArray> grads, List<NDArray[]> buffers, double lr) {
+    List<NDArray> velocities = new ArrayList<>(buffers.size());
+    for (NDArray[] b : buffers) {
+      velocities.add(b[0]);
+    }
+    ScriptedOps.get().momentum(weights, grads, velocities, lr, momentum, weightDecay);
   }
 
   /** Builder; defaults momentum 0.9, weight decay 0. */

@@ -7,10 +7,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.distill4j.engine.HostScalars;
+import org.distill4j.engine.ScriptedOps;
 
 /**
  * An optimizer with Paddle/PyTorch update rules, driven by a parameter server ({@link
@@ -119,6 +122,78 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
     } finally {
       GradSupport.restore(weight, recording);
     }
+  }
+
+  /**
+   * Updates several parameters of one device at once: the same result as {@link #update} on each in
+   * turn, in one call to the engine where the optimizer has a grouped form ({@link
+   * #appliesToGroups}), else parameter by parameter.
+   *
+   * @param parameterIds the parameters' ids, as {@link #update} takes them
+   * @param weights their arrays on one device, updated in place
+   * @param grads their gradients, owned by this update as in {@link #update}
+   */
+  public final void updateAll(
+      List<String> parameterIds, List<NDArray> weights, List<NDArray> grads) {
+    int n = parameterIds.size();
+    if (weights.size() != n || grads.size() != n) {
+      throw new IllegalArgumentException("ids, weights and grads differ in length");
+    }
+    if (n == 0) {
+      return;
+    }
+    if (!appliesToGroups() || !ScriptedOps.accepts(weights) || !ScriptedOps.accepts(grads)) {
+      for (int i = 0; i < n; i++) {
+        update(parameterIds.get(i), weights.get(i), grads.get(i));
+      }
+      return;
+    }
+    double lr = learningRate;
+    if (Double.isNaN(lr)) {
+      throw new IllegalStateException(name() + ": call setLearningRate before the first step");
+    }
+    boolean recording = GradSupport.pause(weights.get(0));
+    try {
+      List<ParamState> states = new ArrayList<>(n);
+      List<NDArray[]> buffers = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ParamState state = stateFor(parameterIds.get(i), weights.get(i));
+        states.add(state);
+        buffers.add(state.buffers);
+      }
+      applyGroup(weights, grads, buffers, lr);
+      int most = 0;
+      for (int i = 0; i < n; i++) {
+        ParamState state = states.get(i);
+        state.steps++;
+        most = Math.max(most, state.steps);
+        GradSupport.zeroGradient(weights.get(i));
+      }
+      synchronized (this) {
+        stepCount = Math.max(stepCount, most);
+      }
+    } finally {
+      GradSupport.restore(weights.get(0), recording);
+    }
+  }
+
+  /**
+   * True when {@link #applyGroup} is implemented and usable here; false (the default) makes {@link
+   * #updateAll} update parameter by parameter.
+   */
+  protected boolean appliesToGroups() {
+    return false;
+  }
+
+  /**
+   * Updates a group of weights in place with the same result as {@link #apply} on each; called only
+   * when {@link #appliesToGroups} is true.
+   *
+   * @param buffers each parameter's state, updated in place
+   */
+  protected void applyGroup(
+      List<NDArray> weights, List<NDArray> grads, List<NDArray[]> buffers, double lr) {
+    throw new UnsupportedOperationException(name() + " has no grouped update");
   }
 
   /** Writes the state to {@code file} atomically (temporary file, then move). */

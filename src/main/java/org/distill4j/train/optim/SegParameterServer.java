@@ -3,6 +3,8 @@ package org.distill4j.train.optim;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterServer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Passes each parameter's gradient to a {@link SegOptimizer} without copying it.
@@ -42,6 +44,50 @@ public final class SegParameterServer implements ParameterServer {
       }
     }
     optimizer.update(parameterId, params[0], sum);
+  }
+
+  /**
+   * {@link #update} for many parameters at once, with the optimizer's grouped update ({@link
+   * SegOptimizer#updateAll}) on each device: the same sums, the same steps, every other device's
+   * copies first and the first device's last (its update overwrites the summed gradients).
+   *
+   * @param grads for each parameter, its gradient on each device
+   * @param params for each parameter, its copy on each device
+   */
+  public void updateAll(List<String> parameterIds, List<NDArray[]> grads, List<NDArray[]> params) {
+    int n = parameterIds.size();
+    if (n == 0) {
+      return;
+    }
+    int devices = params.get(0).length;
+    List<NDArray> sums = new ArrayList<>(n);
+    for (NDArray[] g : grads) {
+      NDArray sum = g[0];
+      for (int i = 1; i < g.length; i++) {
+        try (NDArray onFirst = copyTo(g[i], sum.getDevice())) {
+          sum.addi(onFirst);
+        }
+      }
+      sums.add(sum);
+    }
+    for (int k = 1; k < devices; k++) {
+      List<NDArray> weights = new ArrayList<>(n);
+      List<NDArray> own = new ArrayList<>(n);
+      try {
+        for (int j = 0; j < n; j++) {
+          weights.add(params.get(j)[k]);
+          own.add(copyTo(sums.get(j), params.get(j)[k].getDevice()));
+        }
+        optimizer.updateAll(parameterIds, weights, own);
+      } finally {
+        own.forEach(NDArray::close);
+      }
+    }
+    List<NDArray> first = new ArrayList<>(n);
+    for (NDArray[] p : params) {
+      first.add(p[0]);
+    }
+    optimizer.updateAll(parameterIds, first, sums);
   }
 
   /**

@@ -1,0 +1,283 @@
+package org.distill4j.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernels that DJL 0.36's NDArray API cannot express in one call, run as methods of a small
+ * TorchScript module ({@code scripted_ops.torchscript}, packed by {@link TorchScriptArchive} and
+ * compiled by libtorch when loaded, once per process):
+ *
+ * <ul>
+ *   <li>{@link #momentum}: the SGD-with-momentum update of many parameters at once with libtorch's
+ *       multi-tensor ({@code _foreach_}) operations. Per parameter, DJL needs six calls across JNI
+ *       (each a Java object and a native tensor); a ResNet50 has about 320 parameter arrays, most
+ *       of them BatchNorm vectors of a few hundred numbers, so the update was mostly call overhead
+ *       (and on a GPU, mostly kernel launches, which the multi-tensor kernels merge).
+ *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16 and returned in float32, for bf16
+ *       mixed precision (DJL 0.36 cannot make or hold a bfloat16 tensor: its native type table has
+ *       no entry for it). Gradients flow through it as through any libtorch operation.
+ * </ul>
+ *
+ * <p>Results are bit for bit those of the per-call arithmetic they replace (the same element-wise
+ * operations in the same order; tested). {@code -Ddistill4j.scripted_ops=false} switches them off
+ * (the update falls back to per-parameter calls; bf16 is then refused), to compare or to rule them
+ * out.
+ */
+public final class ScriptedOps {
+  /** System property; {@code false} switches the scripted kernels off. */
+  public static final String ENABLED_PROPERTY = "distill4j.scripted_ops";
+
+  /**
+   * The most elements one {@link #momentum} call updates (4 MiB of float32): each call makes two
+   * temporaries the size of its group, so groups stay small enough to be cheap in memory while
+   * merging the many small arrays (a few large ones are a group each).
+   */
+  public static final long GROUP_ELEMENTS = 1L << 20;
+
+  private static final String RESOURCE = "scripted_ops.torchscript";
+  private static final Object LOCK = new Object();
+  private static ScriptedOps instance;
+  private static String unavailableReason;
+
+  private final NDManager manager;
+  private final PtSymbolBlock module;
+  private final Map<List<Long>, NDArray> geometries = new HashMap<>();
+  private final Map<String, NDArray> methodMarkers = new HashMap<>();
+
+  private ScriptedOps(NDManager manager, PtSymbolBlock module) {
+    this.manager = manager;
+    this.module = module;
+  }
+
+  /**
+   * The process's kernels, loaded on first use; null when they cannot be used here ({@link
+   * #unavailableReason()} says why): switched off by {@value #ENABLED_PROPERTY}, or an engine other
+   * than PyTorch.
+   */
+  public static ScriptedOps get() {
+    synchronized (LOCK) {
+      if (instance == null && unavailableReason == null) {
+        load();
+      }
+      return instance;
+    }
+  }
+
+  /** Why {@link #get()} answers null, or null when the kernels are available. */
+  public static String unavailableReason() {
+    get();
+    synchronized (LOCK) {
+      return unavailableReason;
+    }
+  }
+
+  /** True when every array is a libtorch tensor, so that the kernels can take them. */
+  public static boolean accepts(List<NDArray> arrays) {
+    for (NDArray a : arrays) {
+      if (!(a instanceof PtNDArray)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void load() {
+    if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true").trim())) {
+      unavailableReason = "switched off by -D" + ENABLED_PROPERTY + "=false";
+      return;
+    }
+    Engine engine = Engine.getInstance();
+    if (!"PyTorch".equals(engine.getEngineName())) {
+      unavailableReason = "they need the PyTorch engine, not " + engine.getEngineName();
+      return;
+    }
+    NDManager manager = engine.newBaseManager(Device.cpu());
+    try (InputStream in = new ByteArrayInputStream(archive())) {
+      PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, in, false, false);
+      instance = new ScriptedOps(manager, module);
+    } catch (IOException e) {
+      manager.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      manager.close();
+      unavailableReason = "libtorch could not load them: " + e.getMessage();
+    }
+  }
+
+  /** The module archive's bytes (for tests). */
+  static byte[] archive() throws IOException {
+    try (InputStream in = ScriptedOps.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IOException("resource missing: " + RESOURCE);
+      }
+      String code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return TorchScriptArchive.build("scripted_ops", "ScriptedOps", code);
+    }
+  }
+
+  /**
+   * Updates each {@code weights[i]} in place with SGD with momentum, exactly as {@code g +=
+   * weightDecay * w; v = momentum * v + g; w -= lr * v} per parameter (float32 scalars, as DJL's
+   * arithmetic with a number). {@code grads} are overwritten (the decay is added into them) and
+   * {@code velocities} updated. Runs without autograd. The lists are split into groups of at most
+   * {@link #GROUP_ELEMENTS} elements, each one call.
+   */
+  public void momentum(
+      List<NDArray> weights,
+      List<NDArray> grads,
+      List<NDArray> velocities,
+      double lr,
+      double momentum,
+      double weightDecay) {
+    int n = weights.size();
+    if (grads.size() != n || velocities.size() != n) {
+      throw new IllegalArgumentException(
+          "weights, grads and velocities differ in length: "
+              + n
+              + ", "
+              + grads.size()
+              + ", "
+              + velocities.size());
+    }
+    int start = 0;
+    while (start < n) {
+      int end = start;
+      long elements = 0;
+      while (end < n && (end == start || elements + weights.get(end).size() <= GROUP_ELEMENTS)) {
+        elements += weights.get(end).size();
+        end++;
+      }
+      runMomentum(
+          weights.subList(start, end),
+          grads.subList(start, end),
+          velocities.subList(start, end),
+          lr,
+          momentum,
+          weightDecay);
+      start = end;
+    }
+  }
+
+  private void runMomentum(
+      List<NDArray> weights,
+      List<NDArray> grads,
+      List<NDArray> velocities,
+      double lr,
+      double momentum,
+      double weightDecay) {
+    IValue[] inputs = {
+      tensorList(weights),
+      tensorList(grads),
+      tensorList(velocities),
+      IValue.from(lr),
+      IValue.from(momentum),
+      IValue.from(weightDecay)
+    };
+    try {
+      IValueUtils.runMethod(module, "momentum", inputs).close();
+    } finally {
+      for (IValue v : inputs) {
+        v.close();
+      }
+    }
+  }
+
+  private static IValue tensorList(List<NDArray> arrays) {
+    PtNDArray[] tensors = new PtNDArray[arrays.size()];
+    for (int i = 0; i < tensors.length; i++) {
+      tensors[i] = (PtNDArray) arrays.get(i);
+    }
+    return IValue.listFrom(tensors);
+  }
+
+  /**
+   * {@code conv2d(x, weight, bias)} computed in bfloat16 (inputs rounded to bf16, accumulation as
+   * libtorch's bf16 kernels do it) and returned as float32, recorded by autograd when gradients are
+   * being recorded. The result lives in {@code x}'s manager.
+   *
+   * @param bias null for none
+   * @param geometry stride, padding and dilation (height, width each) and groups
+   */
+  public NDArray conv2dBf16(NDArray x, NDArray weight, NDArray bias, ConvGeometry geometry) {
+    NDArray g = geometryTensor(geometry);
+    NDList inputs =
+        bias == null
+            ? new NDList(x, weight, g, marker("conv2d_bf16"))
+            : new NDList(x, weight, bias, g, marker("conv2d_bias_bf16"));
+    return IValueUtils.forward(module, inputs, true).singletonOrThrow();
+  }
+
+  private synchronized NDArray geometryTensor(ConvGeometry g) {
+    List<Long> key = g.asList();
+    return geometries.computeIfAbsent(
+        key,
+        k -> {
+          long[] values = k.stream().mapToLong(Long::longValue).toArray();
+          NDArray t = manager.create(values);
+          // libtorch-owned memory, as for OwnedArrays' constants (create() wraps a Java buffer).
+          NDArray owned = t.toType(DataType.INT64, true);
+          t.close();
+          return owned;
+        });
+  }
+
+  /** A tiny array whose name tells DJL's module call which method to run. */
+  private synchronized NDArray marker(String method) {
+    return methodMarkers.computeIfAbsent(
+        method,
+        m -> {
+          NDArray a = manager.zeros(new Shape(1));
+          a.setName("module_method:" + m);
+          return a;
+        });
+  }
+
+  /** Stride, padding, dilation (each height, width) and groups of a 2-D convolution. */
+  public record ConvGeometry(
+      long strideH,
+      long strideW,
+      long padH,
+      long padW,
+      long dilationH,
+      long dilationW,
+      long groups) {
+    /** From DJL-style shapes (height, width) and a group count. */
+    public static ConvGeometry of(Shape stride, Shape padding, Shape dilation, int groups) {
+      return new ConvGeometry(
+          stride.get(0),
+          stride.get(1),
+          padding.get(0),
+          padding.get(1),
+          dilation.get(0),
+          dilation.get(1),
+          groups);
+    }
+
+    List<Long> asList() {
+      return new ArrayList<>(
+          Arrays.asList(strideH, strideW, padH, padW, dilationH, dilationW, groups));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package org.distill4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/** The TorchScript kernels: loaded from the archive written here, and the arithmetic they do. */
+class ScriptedOpsTest {
+  @Test
+  void theArchiveHoldsTheModuleAsTorchSaveLaysItOut() throws Exception {
+    List<String> names = new ArrayList<>();
+    String code = null;
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(ScriptedOps.archive()))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        names.add(e.getName());
+        assertEquals(ZipEntry.STORED, e.getMethod(), e.getName());
+        byte[] data = zip.readAllBytes();
+        if (e.getName().endsWith("__torch__.py")) {
+          code = new String(data, StandardCharsets.UTF_8);
+        }
+      }
+    }
+    assertEquals(
+        List.of(
+            "scripted_ops/data.pkl",
+            "scripted_ops/code/__torch__.py",
+            "scripted_ops/constants.pkl",
+            "scripted_ops/version"),
+        names);
+    assertTrue(code.contains("class ScriptedOps(Module):"), code);
+    // GLOBAL __torch__ ScriptedOps, then NEWOBJ with the state dict; ends with BUILD, STOP.
+    String pickle =
+        new String(TorchScriptArchive.modulePickle("ScriptedOps"), StandardCharsets.ISO_8859_1);
+    assertTrue(pickle.startsWith("\u0080\u0002c__torch__\nScriptedOps\n)\u0081}("), pickle);
+    assertTrue(pickle.endsWith("training\u0088ub."), pickle);
+    assertThrows(
+        IllegalArgumentException.class, () -> TorchScriptArchive.build("a", "not-a-name", ""));
+  }
+
+  @Test
+  void libtorchLoadsTheKernels() {
+    assertNull(ScriptedOps.unavailableReason());
+    assertNotNull(ScriptedOps.get());
+  }
+
+  @Test
+  void momentumIsBitForBitThePerParameterArithmetic() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      // One array above the group size (a group of its own) and small ones around it.
+      long[][] shapes = {{7}, {3, 5}, {ScriptedOps.GROUP_ELEMENTS + 3}, {64}, {2, 2}};
+      for (double wd : new double[] {0, 4e-5}) {
+        List<NDArray> w = new ArrayList<>();
+        List<NDArray> g = new ArrayList<>();
+        List<NDArray> v = new ArrayList<>();
+        List<NDArray> w2 = new ArrayList<>();
+        List<NDArray> v2 = new ArrayList<>();
+        for (long[] s : shapes) {
+          w.add(m.randomNormal(new Shape(s)));
+          v.add(m.randomNormal(new Shape(s)));
+          w2.add(w.get(w.size() - 1).duplicate());
+          v2.add(v.get(v.size() - 1).duplicate());
+        }
+        for (double lr : new double[] {0.01, 0.0037}) {
+          List<NDArray> g2 = new ArrayList<>();
+          g.clear();
+          for (long[] s : shapes) {
+            g.add(m.randomNormal(new Shape(s)));
+            g2.add(g.get(g.size() - 1).duplicate());
+          }
+          ScriptedOps.get().momentum(w, g, v, lr, 0.9, wd);
+          for (int i = 0; i < shapes.length; i++) {
+            if (wd != 0) {
+              g2.get(i).addi(w2.get(i).mul((float) wd));
+            }
+            v2.get(i).muli(0.9f).addi(g2.get(i));
+            w2.get(i).subi(v2.get(i).mul((float) lr));
+          }
+        }
+        for (int i = 0; i < shapes.length; i++) {
+          assertArrayEquals(w2.get(i).toFloatArray(), w.get(i).toFloatArray(), "weight " + i);
+          assertArrayEquals(v2.get(i).toFloatArray(), v.get(i).toFloatArray(), "velocity " + i);
+        }
+      }
+      List<NDArray> one = List.of(m.ones(new Shape(2)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ScriptedOps.get().momentum(one, one, List.of(), 0.1, 0.9, 0));
+    }
+  }
+
+  @Test
+  void bf16ConvolutionRoundsToBfloat16AndPassesGradients() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(5);
+      NDArray x = m.randomNormal(new Shape(2, 4, 9, 9));
+      NDArray w = m.randomNormal(new Shape(6, 2, 3, 3));
+      NDArray b = m.randomNormal(new Shape(6));
+      ScriptedOps.ConvGeometry geometry =
+          ScriptedOps.ConvGeometry.of(new Shape(2, 2), new Shape(2, 2), new Shape(2, 2), 2);
+      NDArray reference =
+          Conv2d.conv2d(
+                  bf16(x), bf16(w), bf16(b), new Shape(2, 2), new Shape(2, 2), new Shape(2, 2), 2)
+              .singletonOrThrow();
+      w.setRequiresGradient(true);
+      x.setRequiresGradient(true);
+      NDArray y;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        y = ScriptedOps.get().conv2dBf16(x, w, b, geometry);
+        gc.backward(y.sum());
+      }
+      assertEquals(reference.getShape(), y.getShape());
+      float[] got = y.toFloatArray();
+      float[] want = reference.toFloatArray();
+      for (int i = 0; i < got.length; i++) {
+        assertEquals(0, Float.floatToRawIntBits(got[i]) & 0xFFFF, "a bfloat16 value: " + got[i]);
+        // bf16 has 8 significant bits: the result is the exact one rounded, up to accumulation.
+        assertEquals(want[i], got[i], Math.abs(want[i]) / 64 + 0.05, "element " + i);
+      }
+      // The weight's gradient, against float32's from the same bf16-rounded input.
+      NDArray w32 = bf16(w.stopGradient());
+      w32.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray y32 =
+            Conv2d.conv2d(
+                    bf16(x.stopGradient()),
+                    w32,
+                    bf16(b),
+                    new Shape(2, 2),
+                    new Shape(2, 2),
+                    new Shape(2, 2),
+                    2)
+                .singletonOrThrow();
+        gc.backward(y32.sum());
+      }
+      float[] gradWant = w32.getGradient().toFloatArray();
+      float[] gradGot = w.getGradient().toFloatArray();
+      for (int i = 0; i < gradGot.length; i++) {
+        assertEquals(gradWant[i], gradGot[i], Math.abs(gradWant[i]) / 32 + 0.2, "grad " + i);
+      }
+      assertEquals(x.getShape(), x.getGradient().getShape());
+      NDArray noBias =
+          ScriptedOps.get().conv2dBf16(x.stopGradient(), w.stopGradient(), null, geometry);
+      assertEquals(y.getShape(), noBias.getShape());
+    }
+  }
+
+  /** {@code a} rounded to the nearest bfloat16 (ties to even), kept in float32. */
+  static NDArray bf16(NDArray a) {
+    float[] values = a.toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      int bits = Float.floatToRawIntBits(values[i]);
+      int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
+      values[i] = Float.intBitsToFloat(rounded & 0xFFFF0000);
+    }
+    return a.getManager().create(values, a.getShape());
+  }
+}
