@@ -8,18 +8,26 @@
 # hits both sides alike; the last column gives the lowest and highest ratio of single rounds.
 # MACHINE_PYTORCH_ENV=FILE (written by bin/use-machine-pytorch for $PYTHON's PyTorch) runs distill4j on
 # that same libtorch binary, so that both sides use the same kernels.
+# AMP=bf16 runs distill4j with --amp bf16 and PyTorch twice, in float32 and under its own autocast
+# (bfloat16), and prints distill4j's bf16 times against both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-/usr/bin/python3}"
 steps="${STEPS:-20}"
 rounds="${ROUNDS:-1}"
+amp="${AMP:-none}"
+case "$amp" in none|bf16) ;; *) echo "AMP must be none or bf16, got '$amp'" >&2; exit 2 ;; esac
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
 run_java() {
   ( if [[ -n "${MACHINE_PYTORCH_ENV:-}" ]]; then source "$MACHINE_PYTORCH_ENV"; fi
-    bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
-run_python() { "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"; }
+    bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --amp "$amp" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
+run_python() {
+  "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"
+  if [[ "$amp" != none ]]; then
+    "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" --amp "$amp" > "$out/pythonamp_$1_$2.json"
+  fi; }
 for size in "${sizes[@]}"; do
   for ((r = 0; r < rounds; r++)); do
     echo "== ${size}x${size}, batch 4, ${steps} steps, round $((r + 1)) of ${rounds}" >&2
@@ -27,13 +35,28 @@ for size in "${sizes[@]}"; do
     else run_python "$size" "$r"; run_java "$size" "$r"; fi
   done
 done
-"$python" - "$out" "$rounds" "${sizes[@]}" <<'PY'
+"$python" - "$out" "$rounds" "$amp" "${sizes[@]}" <<'PY'
 import json, statistics, sys
-out, rounds, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out, rounds, amp, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 keys = ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
         "teacher inference forward ms")
 engines = [json.load(open(f"{out}/{side}_{sizes[0]}_0.json"))["context"]["engine"] for side in ("java", "python")]
 print(f"distill4j on {engines[0]}; the reference on {engines[1]}")
+if amp != "none":
+    print(f"distill4j with --amp {amp}; PyTorch in float32 (fp32) and under torch.autocast {amp} (amp)")
+    print(f"{'size':>5} {'measurement':<30} {'distill4j ms':>12} {'fp32 ms':>8} {'amp ms':>8} "
+          f"{'/fp32':>6} {'/amp':>6} {'rounds /fp32':>12}")
+    for size in sizes:
+        j = [json.load(open(f"{out}/java_{size}_{r}.json"))["results"] for r in range(rounds)]
+        p = [json.load(open(f"{out}/python_{size}_{r}.json"))["results"] for r in range(rounds)]
+        q = [json.load(open(f"{out}/pythonamp_{size}_{r}.json"))["results"] for r in range(rounds)]
+        med = lambda runs, key: statistics.median(run[key]["median"] for run in runs)
+        for key in keys:
+            a, b, c = med(j, key), med(p, key), med(q, key)
+            each = [x[key]["median"] / y[key]["median"] for x, y in zip(j, p)]
+            print(f"{size:>5} {key:<30} {a:12.1f} {b:8.1f} {c:8.1f} {a / b:6.2f} {a / c:6.2f} "
+                  f"{min(each):5.2f}-{max(each):4.2f}")
+    sys.exit(0)
 print(f"{'size':>5} {'measurement':<30} {'distill4j ms':>12} {'PyTorch ms':>11} {'ratio':>6} {'rounds':>11}")
 for size in sizes:
     j = [json.load(open(f"{out}/java_{size}_{r}.json"))["results"] for r in range(rounds)]

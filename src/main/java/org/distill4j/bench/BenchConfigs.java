@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ResolvedConfig;
 
@@ -20,7 +21,7 @@ final class BenchConfigs {
    * @param dataRoot the dataset both splits read, or null to keep the config's own
    */
   static ResolvedConfig derive(
-      Path base, Path dir, String name, int size, int batch, int iters, Path dataRoot) {
+      Path base, Path dir, String name, int size, int batch, int iters, Path dataRoot, Amp amp) {
     String root = dataRoot == null ? "" : "  dataset_root: '" + dataRoot.toAbsolutePath() + "'";
     String yaml =
         String.join(
@@ -28,6 +29,7 @@ final class BenchConfigs {
             "_base_: '" + base.toAbsolutePath().normalize() + "'",
             "batch_size: " + batch,
             "iters: " + iters,
+            "amp: " + amp.configName(),
             "train_dataset:",
             root,
             "  transforms:",

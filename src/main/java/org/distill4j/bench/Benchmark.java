@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigMap;
@@ -25,6 +26,7 @@ import org.distill4j.data.SegDataset;
 import org.distill4j.data.loader.Batch;
 import org.distill4j.data.loader.DataLoader;
 import org.distill4j.distill.DistillSetup;
+import org.distill4j.engine.Autocast;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.synthetic.SyntheticFundusGenerator;
@@ -65,6 +67,7 @@ public final class Benchmark {
   private final int steps;
   private final int numWorkers;
   private final int memoryIters;
+  private final Amp amp;
   private final Set<BenchPart> parts;
   private final Path workDir;
   private final Consumer<String> log;
@@ -81,6 +84,7 @@ public final class Benchmark {
     this.steps = b.steps;
     this.numWorkers = b.numWorkers;
     this.memoryIters = b.memoryIters;
+    this.amp = b.amp;
     this.parts = b.parts;
     this.workDir = b.workDir;
     this.log = b.log;
@@ -100,6 +104,7 @@ public final class Benchmark {
     report.context("cores", Runtime.getRuntime().availableProcessors());
     report.context("input", size + "x" + size + ", batch " + batchSize);
     report.context("warmup, steps", warmup + ", " + steps);
+    report.context("amp", amp.configName());
     int iters = warmup + steps;
     dataRoot = benchData();
     report.context(
@@ -146,7 +151,7 @@ public final class Benchmark {
   }
 
   private ResolvedConfig derive(Path config, String name, int iters) {
-    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters, dataRoot);
+    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters, dataRoot, amp);
   }
 
   /**
@@ -200,7 +205,9 @@ public final class Benchmark {
           try (NDManager step = manager.newSubManager()) {
             NDArray x = step.randomNormal(new Shape(batchSize, 3, size, size));
             long t0 = System.nanoTime();
-            SegEvaluator.inferLogits(model, x).sum().getFloat();
+            try (Autocast precision = Autocast.scope(amp)) {
+              SegEvaluator.inferLogits(model, x).sum().getFloat();
+            }
             if (i >= warmup) {
               ms.add((System.nanoTime() - t0) / 1e6);
             }
@@ -292,6 +299,7 @@ public final class Benchmark {
     private int steps = 20;
     private int numWorkers = 2;
     private int memoryIters;
+    private Amp amp = Amp.NONE;
     private Set<BenchPart> parts = EnumSet.allOf(BenchPart.class);
     private Path profileTrace;
     private Path workDir;
@@ -318,6 +326,16 @@ public final class Benchmark {
     public Builder optSteps(int warmup, int steps) {
       this.warmup = Math.max(0, warmup);
       this.steps = positive("steps", steps);
+      return this;
+    }
+
+    /**
+     * Mixed precision of the timed training steps (the model being trained) and of the timed
+     * inference forward; the frozen teacher of a distillation step stays float32 as in training.
+     * Default {@link Amp#NONE}.
+     */
+    public Builder optAmp(Amp amp) {
+      this.amp = java.util.Objects.requireNonNull(amp, "amp");
       return this;
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.distill4j.bench.BenchPart;
 import org.distill4j.bench.BenchReport;
 import org.distill4j.bench.Benchmark;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ErrorWords;
 
 /** {@code bench}: step times, evaluation and loader speed, memory, for a teacher and a student. */
@@ -39,7 +40,8 @@ final class BenchCommand implements Main.Command {
                 "num_workers",
                 "memory_iters",
                 "only",
-                "profile"));
+                "profile",
+                "amp"));
     Path work;
     try {
       work = Files.createTempDirectory("distill4j-bench");
@@ -62,6 +64,7 @@ final class BenchCommand implements Main.Command {
                       ? BenchPart.parseList(args.require("only"))
                       : EnumSet.allOf(BenchPart.class))
               .optProfile(args.has("profile") ? args.path("profile") : null)
+              .optAmp(Amp.parse(args.get("amp", "none"), "--amp"))
               .setWorkDir(work)
               .optLog(line -> System.err.println("[BENCH] " + line))
               .build();

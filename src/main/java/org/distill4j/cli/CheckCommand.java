@@ -30,7 +30,10 @@ final class CheckCommand implements Main.Command {
   public int run(String[] argv) {
     Args args =
         Args.parse(
-            "check", argv, Set.of(), Set.of("config", "iters", "batch_size", "learning_rate"));
+            "check",
+            argv,
+            Set.of(),
+            Set.of("config", "iters", "batch_size", "learning_rate", "amp"));
     ResolvedConfig config = ConfigFlags.load(args, "config");
     SegConfig seg = new SegConfig(config.root());
     System.out.println(
@@ -41,6 +44,7 @@ final class CheckCommand implements Main.Command {
     // Validate every component that can be built without data before touching the data.
     seg.iters();
     seg.batchSize();
+    seg.amp();
     org.distill4j.losses.LossMix.fromConfig(seg.loss(), org.distill4j.losses.Losses.registry());
     org.distill4j.train.optim.Optimizers.build(seg.optimizer()).close();
     org.distill4j.train.optim.Schedules.build(seg.lrScheduler(), seg.iters());

@@ -10,7 +10,7 @@ import org.distill4j.train.Checkpoints;
 
 /** Loading a config from the flags every command shares, printing unknown-key warnings. */
 final class ConfigFlags {
-  static final Set<String> OVERRIDES = Set.of("iters", "batch_size", "learning_rate");
+  static final Set<String> OVERRIDES = Set.of("iters", "batch_size", "learning_rate", "amp");
 
   private ConfigFlags() {}
 
@@ -23,8 +23,8 @@ final class ConfigFlags {
   }
 
   /**
-   * Loads {@code --<flag>} with the {@code --iters/--batch_size/--learning_rate} overrides (when
-   * resuming, those the checkpoint's run used unless given again; see {@link ResumeFlags}). A
+   * Loads {@code --<flag>} with the {@code --iters/--batch_size/--learning_rate/--amp} overrides
+   * (when resuming, those the checkpoint's run used unless given again; see {@link ResumeFlags}). A
    * resumed run given no config flag uses the resolved config stored in the checkpoint.
    */
   static ResolvedConfig load(Args args, String flag) {
@@ -36,7 +36,8 @@ final class ConfigFlags {
             Overrides.of(
                 ResumeFlags.iters(args),
                 ResumeFlags.batchSize(args),
-                ResumeFlags.learningRate(args)));
+                ResumeFlags.learningRate(args),
+                ResumeFlags.amp(args)));
     for (String warning : new SegConfig(config.root()).warnings()) {
       System.err.println("warning: " + warning);
     }

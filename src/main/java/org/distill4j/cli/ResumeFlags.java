@@ -2,6 +2,7 @@ package org.distill4j.cli;
 
 import java.nio.file.Files;
 import java.util.Optional;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 import org.distill4j.train.RunProvenance;
 
@@ -59,6 +60,31 @@ final class ResumeFlags {
       return stored.map(RunProvenance::batchSize).orElse(null);
     }
     stored.ifPresent(p -> agree(args, "batch_size", given, p.batchSize()));
+    return given;
+  }
+
+  /**
+   * {@code --amp}, checked; on resume, the checkpoint run's precision unless given again (then it
+   * must agree).
+   */
+  static String amp(Args args) {
+    Optional<RunProvenance> stored = resumed(args);
+    String given = args.has("amp") ? Amp.parse(args.require("amp"), "--amp").configName() : null;
+    if (given == null) {
+      return stored.map(RunProvenance::amp).orElse(null);
+    }
+    stored
+        .map(RunProvenance::amp)
+        .filter(s -> !s.equals(given))
+        .ifPresent(
+            s -> {
+              throw new ConfigException(
+                  RunProvenance.contradiction(
+                      "--amp",
+                      given,
+                      s,
+                      args.path("resume_model").resolve(RunProvenance.FILE_NAME)));
+            });
     return given;
   }
 

@@ -31,12 +31,13 @@ final class TrainCommand implements Main.Command {
           "log_iters",
           "keep_checkpoint_max",
           "resume_model",
-          "devices");
+          "devices",
+          "amp");
 
   @Override
   public String summary() {
     return "train a model from a config (--config FILE --do_eval --use_vdl --save_dir DIR"
-        + " --devices gpu:0,1 ...)";
+        + " --devices gpu:0,1 --amp bf16 ...)";
   }
 
   @Override

@@ -53,14 +53,15 @@ final class TutorialCommand implements Main.Command {
             "tutorial",
             argv,
             Set.of(),
-            Set.of("scale", "out", "data", "data_root", "seed", "seeds", "num_workers"));
+            Set.of("scale", "out", "data", "data_root", "seed", "seeds", "num_workers", "amp"));
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
     TutorialBuilder builder =
         Tutorial.builder()
             .optScale(scale)
             .optOutputDir(Path.of(args.get("out", "output/tutorial_" + scale.id())))
             .optSeed(args.intValue("seed", 0))
-            .optNumWorkers(args.intValue("num_workers", 2));
+            .optNumWorkers(args.intValue("num_workers", 2))
+            .optAmp(org.distill4j.config.Amp.parse(args.get("amp", "none"), "--amp"));
     builder.optDataSource(dataSource(args.get("data", "auto")));
     if (args.has("data_root")) {
       builder.optDataRoot(args.path("data_root"));

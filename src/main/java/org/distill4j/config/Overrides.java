@@ -5,12 +5,15 @@ import java.util.Map;
 
 /**
  * The command-line overrides PaddleSeg's trainers accept ({@code --iters}, {@code --batch_size},
- * {@code --learning_rate}), applied after {@code _base_} merging.
+ * {@code --learning_rate}) and distill4j's {@code --amp}, applied after {@code _base_} merging.
  */
 public final class Overrides {
   public static final String ITERS = "iters";
   public static final String BATCH_SIZE = "batch_size";
   public static final String LEARNING_RATE = "learning_rate";
+
+  /** Sets the top-level {@code amp} key (the {@code --amp} flag). */
+  public static final String AMP = Amp.KEY;
 
   /** Sets {@code model.pretrained} (a distillation's {@code --teacher_model}). */
   public static final String MODEL_PRETRAINED = "model.pretrained";
@@ -32,6 +35,16 @@ public final class Overrides {
     return out;
   }
 
+  /** {@link #of(Integer, Integer, Double)} with {@code --amp} too (null: not given). */
+  public static Map<String, Object> of(
+      Integer iters, Integer batchSize, Double learningRate, String amp) {
+    Map<String, Object> out = of(iters, batchSize, learningRate);
+    if (amp != null) {
+      out.put(AMP, Amp.parse(amp, "--amp").configName());
+    }
+    return out;
+  }
+
   /**
    * Applies overrides to a merged tree. {@code learning_rate} goes to {@code
    * lr_scheduler.learning_rate} when an {@code lr_scheduler} section exists, else to the legacy
@@ -44,7 +57,7 @@ public final class Overrides {
             return;
           }
           switch (key) {
-            case ITERS, BATCH_SIZE -> root.put(key, value);
+            case ITERS, BATCH_SIZE, AMP -> root.put(key, value);
             case LEARNING_RATE -> applyLearningRate(root, value, file);
             case MODEL_PRETRAINED -> applyModelPretrained(root, value, file);
             default ->
@@ -57,6 +70,8 @@ public final class Overrides {
                         + BATCH_SIZE
                         + ", "
                         + LEARNING_RATE
+                        + ", "
+                        + AMP
                         + ", "
                         + MODEL_PRETRAINED);
           }

@@ -16,8 +16,9 @@ import java.util.Set;
  */
 public final class SegConfig {
   /**
-   * The top-level keys PaddleSeg understands, plus distill4j's {@code distill} section and {@code
-   * devices} (which devices train; see {@code org.distill4j.train.Devices}).
+   * The top-level keys PaddleSeg understands, plus distill4j's {@code distill} section, {@code
+   * devices} (which devices train; see {@code org.distill4j.train.Devices}) and {@code amp} (mixed
+   * precision, see {@link Amp}).
    */
   public static final Set<String> KNOWN_TOP_LEVEL_KEYS =
       Collections.unmodifiableSet(
@@ -37,7 +38,8 @@ public final class SegConfig {
                   "model",
                   "test_config",
                   "export",
-                  "devices")));
+                  "devices",
+                  Amp.KEY)));
 
   /** Class counts fixed by a dataset type, used when the dataset section has no num_classes. */
   private static final Map<String, Integer> DATASET_CLASSES =
@@ -65,7 +67,14 @@ public final class SegConfig {
     lrScheduler();
     loss();
     numClasses();
+    amp();
     return this;
+  }
+
+  /** The {@code amp} key: {@link Amp#NONE} when absent. */
+  public Amp amp() {
+    String where = root.file() + ": " + root.childPath(Amp.KEY);
+    return Amp.parse(root.get(Amp.KEY), where);
   }
 
   public int iters() {

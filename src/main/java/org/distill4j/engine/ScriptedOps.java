@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -235,11 +234,13 @@ public final class ScriptedOps {
         key,
         k -> {
           long[] values = k.stream().mapToLong(Long::longValue).toArray();
-          NDArray t = manager.create(values);
-          // libtorch-owned memory, as for OwnedArrays' constants (create() wraps a Java buffer).
-          NDArray owned = t.toType(DataType.INT64, true);
-          t.close();
-          return owned;
+          try (NDArray javaBacked = manager.create(values)) {
+            // A libtorch-owned copy, as OwnedArrays makes constants (create() wraps a Java
+            // buffer, which must not be what a kernel reads after the wrapper is collected).
+            NDArray owned = javaBacked.duplicate();
+            owned.attach(manager);
+            return owned;
+          }
         });
   }
 

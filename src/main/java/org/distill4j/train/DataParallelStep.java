@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.distill4j.config.Amp;
 import org.distill4j.data.loader.Batch;
+import org.distill4j.engine.Autocast;
 import org.distill4j.engine.OwnedArrays;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
@@ -40,17 +42,21 @@ final class DataParallelStep implements TrainStep {
   private final TrainingObjective objective;
   private final Device[] shardDevices;
   private final boolean checkBeforeBackward;
+  private final Amp amp;
 
   /**
    * @param shardDevices the device of each shard; the first holds the model's parameters
    * @param checkBeforeBackward read the loss values before the backward passes (needed when a
    *     non-finite batch is skipped rather than ending the run)
+   * @param amp the precision of the model's forward passes, as in {@link SingleDeviceStep}
    */
   DataParallelStep(
       SegmentationModel model,
       TrainingObjective objective,
       Device[] shardDevices,
-      boolean checkBeforeBackward) {
+      boolean checkBeforeBackward,
+      Amp amp) {
+    this.amp = amp;
     this.model = model;
     this.objective = objective;
     this.shardDevices = shardDevices.clone();
@@ -113,7 +119,8 @@ final class DataParallelStep implements TrainStep {
     TapRecorder taps =
         objective.tapPaths().isEmpty() ? null : new TapRecorder(objective.tapPaths());
     NDList outputs;
-    try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
+    try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps);
+        Autocast precision = Autocast.scope(amp)) {
       outputs = model.block().forward(parameters, new NDList(images), true);
     }
     return objective.compute(new TrainingObjective.Step(outputs, images, labels, taps, parameters));

@@ -67,6 +67,7 @@ public final class RunProvenance {
     j.addProperty("devices", describe(devices));
     j.addProperty("num_workers", options.numWorkers());
     j.addProperty("skip_nonfinite", options.skipNonFinite());
+    j.addProperty("amp", options.amp().configName());
     j.addProperty("config_sha256", configYaml == null ? "" : sha256(configYaml));
     JsonObject run = new JsonObject();
     notes.forEach(run::addProperty);
@@ -114,6 +115,14 @@ public final class RunProvenance {
 
   public int batchSize() {
     return json.get("batch_size").getAsInt();
+  }
+
+  /**
+   * The run's mixed precision ({@code none}, {@code bf16}), or null for a file written before it
+   * was recorded.
+   */
+  public String amp() {
+    return json.has("amp") ? json.get("amp").getAsString() : null;
   }
 
   public String devices() {

@@ -17,6 +17,7 @@ import org.distill4j.data.Seeds;
 import org.distill4j.data.SegDataset;
 import org.distill4j.data.loader.Batch;
 import org.distill4j.data.loader.DataLoader;
+import org.distill4j.engine.Autocast;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.train.optim.LearningRateSchedule;
 import org.distill4j.train.optim.SegOptimizer;
@@ -82,6 +83,10 @@ public final class SegTrainer {
   /** Runs the loop to {@code iters} (or to an interrupt) and returns what it produced. */
   public TrainingResult train() {
     long started = System.nanoTime();
+    Autocast.requireAvailable(options.amp());
+    if (Arrays.stream(devices()).anyMatch(d -> Device.Type.CPU.equals(d.getDeviceType()))) {
+      Autocast.cpuWarning(options.amp()).ifPresent(w -> System.err.println("warning: " + w));
+    }
     Map<String, Block> extras = objective.trainableBlocks();
     RunProvenance provenance = RunProvenance.of(options, devices(), configYaml, options.runNotes());
     Checkpoints checkpoints =
@@ -128,7 +133,8 @@ public final class SegTrainer {
   /** The iterations from {@code start} to {@code iters}, or to an interrupt. */
   private LoopEnd loop(int start, Map<String, Block> extras, SavePoints savePoints) {
     DataParallelStep parallel = dataParallelStep();
-    TrainStep step = parallel == null ? new SingleDeviceStep(model, objective) : parallel;
+    TrainStep step =
+        parallel == null ? new SingleDeviceStep(model, objective, options.amp()) : parallel;
     int shards = parallel == null ? 1 : parallel.shardCount();
     // Parameters are read through one store wired to the optimizer: a step's update covers the
     // model and every extra trainable block the objective reads through the same store. With
@@ -197,7 +203,8 @@ public final class SegTrainer {
     } else {
       return null;
     }
-    return new DataParallelStep(model, objective, shardDevices, options.skipNonFinite());
+    return new DataParallelStep(
+        model, objective, shardDevices, options.skipNonFinite(), options.amp());
   }
 
   /** The loader; {@code batch_size} is per device, so it loads that many per shard. */

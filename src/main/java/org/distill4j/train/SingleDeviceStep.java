@@ -8,7 +8,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.config.Amp;
 import org.distill4j.data.loader.Batch;
+import org.distill4j.engine.Autocast;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 
@@ -16,10 +18,16 @@ import org.distill4j.models.TapRecorder;
 final class SingleDeviceStep implements TrainStep {
   private final SegmentationModel model;
   private final TrainingObjective objective;
+  private final Amp amp;
 
-  SingleDeviceStep(SegmentationModel model, TrainingObjective objective) {
+  /**
+   * @param amp the precision of the model's forward pass (and so of its backward); the objective
+   *     (losses, the frozen teacher, connectors) stays float32
+   */
+  SingleDeviceStep(SegmentationModel model, TrainingObjective objective, Amp amp) {
     this.model = model;
     this.objective = objective;
+    this.amp = amp;
   }
 
   @Override
@@ -44,7 +52,8 @@ final class SingleDeviceStep implements TrainStep {
         try (NDManager forwardScope = stepManager.newSubManager()) {
           forwardScope.tempAttachAll(images, labels);
           NDList outputs;
-          try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps)) {
+          try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps);
+              Autocast precision = Autocast.scope(amp)) {
             outputs = model.block().forward(parameters, new NDList(images), true);
           }
           Map<String, NDArray> terms =

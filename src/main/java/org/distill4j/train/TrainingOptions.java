@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 
 /**
@@ -24,6 +25,7 @@ public final class TrainingOptions {
   private final int numWorkers;
   private final boolean useVdl;
   private final boolean skipNonFinite;
+  private final Amp amp;
   private final Map<String, String> runNotes;
 
   private TrainingOptions(Builder b) {
@@ -39,6 +41,7 @@ public final class TrainingOptions {
     this.numWorkers = b.numWorkers;
     this.useVdl = b.useVdl;
     this.skipNonFinite = b.skipNonFinite;
+    this.amp = b.amp;
     this.runNotes = Map.copyOf(b.runNotes);
   }
 
@@ -61,6 +64,7 @@ public final class TrainingOptions {
     b.numWorkers = numWorkers;
     b.useVdl = useVdl;
     b.skipNonFinite = skipNonFinite;
+    b.amp = amp;
     b.runNotes.putAll(runNotes);
     return b;
   }
@@ -126,6 +130,11 @@ public final class TrainingOptions {
   /**
    * Notes for the run's provenance (the command line, the config file); see {@link RunProvenance}.
    */
+  /** Mixed precision of the trained model's passes ({@link Amp#NONE}: float32). */
+  public Amp amp() {
+    return amp;
+  }
+
   public Map<String, String> runNotes() {
     return runNotes;
   }
@@ -151,6 +160,7 @@ public final class TrainingOptions {
     private int numWorkers;
     private boolean useVdl;
     private boolean skipNonFinite;
+    private Amp amp = Amp.NONE;
     private final Map<String, String> runNotes = new LinkedHashMap<>();
 
     private Builder() {}
@@ -216,6 +226,15 @@ public final class TrainingOptions {
      */
     public Builder optSkipNonFinite(boolean skipNonFinite) {
       this.skipNonFinite = skipNonFinite;
+      return this;
+    }
+
+    /**
+     * Mixed precision of the trained model's forward and backward passes (the config's {@code amp}
+     * key; see {@link Amp}). Default {@link Amp#NONE}, float32.
+     */
+    public Builder optAmp(Amp amp) {
+      this.amp = java.util.Objects.requireNonNull(amp, "amp");
       return this;
     }
 

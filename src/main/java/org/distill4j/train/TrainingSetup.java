@@ -116,11 +116,12 @@ public final class TrainingSetup implements AutoCloseable {
 
   /**
    * A trainer builder with this setup's model, data, loss, optimizer and schedule, and the loop
-   * options taken from the config ({@code iters}, {@code batch_size}) merged into {@code options},
-   * on {@link #devices()} ({@code batch_size} per device).
+   * options taken from the config ({@code iters}, {@code batch_size}, {@code amp}) merged into
+   * {@code options}, on {@link #devices()} ({@code batch_size} per device).
    */
   public SegTrainer.Builder trainer(TrainingOptions.Builder options) {
-    TrainingOptions resolved = options.setIters(seg.iters()).setBatchSize(seg.batchSize()).build();
+    TrainingOptions resolved =
+        options.setIters(seg.iters()).setBatchSize(seg.batchSize()).optAmp(seg.amp()).build();
     return SegTrainer.builder()
         .setModel(model)
         .setTrainDataset(trainSet)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.distill4j.app.RunListeners;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.DerivedConfig;
@@ -154,7 +155,8 @@ public final class Tutorial {
 
   /**
    * The scale's config for {@code role} ({@code teacher} or {@code student}) with its dataset roots
-   * pointed at this tutorial's data, written to {@code configs/<role>.yml} in the output directory.
+   * pointed at this tutorial's data (and {@code amp} when the tutorial was built with one), written
+   * to {@code configs/<role>.yml} in the output directory.
    */
   public ResolvedConfig config(String role) {
     Path base =
@@ -165,6 +167,9 @@ public final class Tutorial {
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("train_dataset", root);
     overrides.put("val_dataset", root);
+    if (settings.amp != Amp.NONE) {
+      overrides.put(Amp.KEY, settings.amp.configName());
+    }
     return DerivedConfig.write(configFile(role), base, overrides);
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.distill4j.app.RunListeners;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 import org.distill4j.train.TrainingListener;
 
@@ -20,6 +21,7 @@ public final class TutorialBuilder {
   Path dataRoot;
   Tutorial.DataSource data = Tutorial.DataSource.SYNTHETIC;
   long seed;
+  Amp amp = Amp.NONE;
   int numWorkers = 2;
   int evaluationsPerRun = 4;
   RunListeners.Progress progress = RunListeners.Progress.FULL_LOG;
@@ -37,6 +39,7 @@ public final class TutorialBuilder {
     b.dataRoot = dataRoot;
     b.data = data;
     b.seed = seed;
+    b.amp = amp;
     b.numWorkers = numWorkers;
     b.evaluationsPerRun = evaluationsPerRun;
     b.progress = progress;
@@ -79,6 +82,15 @@ public final class TutorialBuilder {
 
   public TutorialBuilder optSeed(long seed) {
     this.seed = seed;
+    return this;
+  }
+
+  /**
+   * Mixed precision of every run's training steps ({@code amp} in each config; see {@link Amp}).
+   * Default {@link Amp#NONE}, float32.
+   */
+  public TutorialBuilder optAmp(Amp amp) {
+    this.amp = java.util.Objects.requireNonNull(amp, "amp");
     return this;
   }
 

@@ -20,7 +20,7 @@ public final class PaddleConv {
   }
 
   /**
-   * A square k x k conv.
+   * A square k x k conv ({@link AutocastConv2d}: bfloat16 inside an {@code amp: bf16} scope).
    *
    * @param inChannels input channels (fixes the init spread; DJL infers the weight shape)
    * @param outChannels filters
@@ -41,7 +41,7 @@ public final class PaddleConv {
       int groups,
       boolean bias) {
     Conv2d conv =
-        Conv2d.builder()
+        AutocastConv2d.autocastBuilder()
             .setFilters(outChannels)
             .setKernelShape(new Shape(kernel, kernel))
             .optStride(new Shape(stride, stride))

@@ -1,0 +1,116 @@
+package org.distill4j.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import org.distill4j.config.Amp;
+import org.distill4j.config.ConfigException;
+
+/**
+ * The precision that the model's convolutions use on this thread, as a scope, the way PyTorch's
+ * {@code torch.autocast} is one:
+ *
+ * <pre>{@code
+ * try (Autocast scope = Autocast.scope(Amp.BF16)) {
+ *   logits = model.block().forward(parameters, new NDList(images), true);
+ * }
+ * }</pre>
+ *
+ * <p>Only the layers that ask ({@code models.layers.AutocastConv2d}, the convolution of every
+ * distill4j model) change; everything else, and every array the scope returns, is float32. The
+ * backward pass follows what autograd recorded, so it runs after the scope is closed.
+ */
+public final class Autocast implements AutoCloseable {
+  private static final ThreadLocal<Amp> CURRENT = ThreadLocal.withInitial(() -> Amp.NONE);
+  private static final Path CPU_INFO = Paths.get("/proc/cpuinfo");
+
+  private final Amp previous;
+  private boolean closed;
+
+  private Autocast(Amp previous) {
+    this.previous = previous;
+  }
+
+  /**
+   * Makes {@code amp} this thread's precision until {@link #close()}, which restores the previous
+   * one (scopes nest).
+   *
+   * @throws ConfigException when this engine cannot compute in {@code amp}
+   */
+  public static Autocast scope(Amp amp) {
+    requireAvailable(amp);
+    Amp previous = CURRENT.get();
+    CURRENT.set(amp);
+    return new Autocast(previous);
+  }
+
+  /** This thread's precision: {@link Amp#NONE} outside any scope. */
+  public static Amp current() {
+    return CURRENT.get();
+  }
+
+  /** True inside a {@link Amp#BF16} scope on this thread (what layers ask). */
+  public static boolean bf16() {
+    return CURRENT.get() == Amp.BF16;
+  }
+
+  /**
+   * Checks before a run starts that {@code amp} can be used here.
+   *
+   * @throws ConfigException in one line with the reason, for bf16 without the scripted kernels
+   */
+  public static void requireAvailable(Amp amp) {
+    if (amp == Amp.BF16 && ScriptedOps.get() == null) {
+      throw new ConfigException(
+          "amp: bf16 cannot run here: distill4j's bf16 convolution is a TorchScript kernel and "
+              + ScriptedOps.unavailableReason()
+              + "; use amp: none");
+    }
+  }
+
+  /**
+   * A warning for bf16 on a CPU without bfloat16 instructions (AVX512_BF16 or AMX-BF16), where
+   * libtorch converts in software and a step is slower than in float32; empty elsewhere, and where
+   * the CPU cannot be inspected (not Linux).
+   */
+  public static Optional<String> cpuWarning(Amp amp) {
+    if (amp != Amp.BF16 || !Files.isReadable(CPU_INFO)) {
+      return Optional.empty();
+    }
+    try {
+      return cpuWarning(amp, Files.readString(CPU_INFO, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@link #cpuWarning(Amp)} for the text of a {@code /proc/cpuinfo}. */
+  static Optional<String> cpuWarning(Amp amp, String cpuInfo) {
+    if (amp != Amp.BF16) {
+      return Optional.empty();
+    }
+    for (String line : cpuInfo.split("\n")) {
+      if (line.startsWith("flags")) {
+        String flags = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
+        if (flags.contains(" avx512_bf16 ") || flags.contains(" amx_bf16 ")) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): libtorch emulates"
+                + " them and amp: bf16 trains slower than float32 here");
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      CURRENT.set(previous);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.distill4j.models.layers;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.distill4j.engine.Autocast;
+import org.distill4j.engine.ScriptedOps;
+
+/**
+ * DJL's {@link Conv2d} that computes in bfloat16 inside an {@link Autocast} scope of {@code amp:
+ * bf16} (its float32 input and weights rounded to bf16, the result returned in float32), and as
+ * DJL's float32 convolution everywhere else. The parameters, their names, shapes and files are
+ * DJL's, so weights load and save as before.
+ */
+public final class AutocastConv2d extends Conv2d {
+  private AutocastConv2d(Builder builder) {
+    super(builder);
+  }
+
+  /** A builder with DJL's {@link Conv2d.Builder} options. */
+  public static Builder autocastBuilder() {
+    return new Builder();
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    if (!Autocast.bf16()) {
+      return super.forwardInternal(parameterStore, inputs, training, params);
+    }
+    NDArray input = inputs.singletonOrThrow();
+    Device device = input.getDevice();
+    NDArray w = parameterStore.getValue(weight, device, training);
+    NDArray b = includeBias ? parameterStore.getValue(bias, device, training) : null;
+    ScriptedOps.ConvGeometry geometry =
+        ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups);
+    return new NDList(ScriptedOps.get().conv2dBf16(input, w, b, geometry));
+  }
+
+  /** Builds an {@link AutocastConv2d}. */
+  public static final class Builder extends Conv2d.Builder {
+    private Builder() {}
+
+    @Override
+    public AutocastConv2d build() {
+      validate();
+      return new AutocastConv2d(this);
+    }
+  }
+}

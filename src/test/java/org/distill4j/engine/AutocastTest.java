@@ -1,0 +1,50 @@
+package org.distill4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.distill4j.config.Amp;
+import org.junit.jupiter.api.Test;
+
+/** The thread's precision scope, and the warning for CPUs without bfloat16 instructions. */
+class AutocastTest {
+  @Test
+  void scopesNestAndRestoreAndStayOnTheirThread() throws Exception {
+    assertEquals(Amp.NONE, Autocast.current());
+    try (Autocast outer = Autocast.scope(Amp.BF16)) {
+      assertEquals(Amp.BF16, Autocast.current());
+      Amp[] other = new Amp[1];
+      Thread t = new Thread(() -> other[0] = Autocast.current());
+      t.start();
+      t.join();
+      assertEquals(Amp.NONE, other[0], "another thread is not in this scope");
+      try (Autocast inner = Autocast.scope(Amp.NONE)) {
+        assertEquals(Amp.NONE, Autocast.current());
+      }
+      assertEquals(Amp.BF16, Autocast.current());
+      outer.close();
+      assertEquals(Amp.NONE, Autocast.current());
+    }
+    assertEquals(Amp.NONE, Autocast.current(), "closing twice changes nothing");
+  }
+
+  @Test
+  void warnsOnlyForBf16OnACpuWithoutBf16Instructions() {
+    String without = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512bw\n";
+    String avx512 = "flags\t\t: fpu avx512f avx512_bf16 avx512_vnni\n";
+    String amx = "flags\t\t: fpu amx_bf16 amx_tile\n";
+    Optional<String> warning = Autocast.cpuWarning(Amp.BF16, without);
+    assertTrue(warning.orElseThrow().contains("no bfloat16 instructions"), warning.toString());
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, avx512));
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, amx));
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, without));
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, "no flags line\n"));
+  }
+
+  @Test
+  void bf16IsAvailableWithThePyTorchEngine() {
+    Autocast.requireAvailable(Amp.BF16);
+    Autocast.requireAvailable(Amp.NONE);
+  }
+}

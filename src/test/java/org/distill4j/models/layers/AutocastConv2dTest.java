@@ -1,0 +1,76 @@
+package org.distill4j.models.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.distill4j.config.Amp;
+import org.distill4j.engine.Autocast;
+import org.junit.jupiter.api.Test;
+
+/** PaddleConv's layer: DJL's float32 convolution, and bfloat16 inside an amp scope. */
+class AutocastConv2dTest {
+  @Test
+  void float32OutsideTheScopeAndBfloat16InsideIt() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(11);
+      Conv2d conv = PaddleConv.conv2d(6, 4, 3, 2, 2, 2, 2, true);
+      assertTrue(conv instanceof AutocastConv2d);
+      conv.initialize(m, DataType.FLOAT32, new Shape(2, 6, 10, 10));
+      NDArray x = m.randomNormal(new Shape(2, 6, 10, 10));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray w = conv.getParameters().get("weight").getArray();
+      NDArray b = conv.getParameters().get("bias").getArray();
+      float[] djl =
+          Conv2d.conv2d(x, w, b, new Shape(2, 2), new Shape(2, 2), new Shape(2, 2), 2)
+              .singletonOrThrow()
+              .toFloatArray();
+      float[] plain = conv.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+      assertArrayEquals(djl, plain, "outside a scope: DJL's own convolution, bit for bit");
+      float[] mixed;
+      try (Autocast scope = Autocast.scope(Amp.BF16)) {
+        mixed = conv.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+      }
+      assertEquals(djl.length, mixed.length);
+      int differ = 0;
+      for (int i = 0; i < mixed.length; i++) {
+        assertEquals(0, Float.floatToRawIntBits(mixed[i]) & 0xFFFF, "bf16 value " + mixed[i]);
+        assertEquals(djl[i], mixed[i], Math.abs(djl[i]) / 32 + 0.05, "element " + i);
+        differ += djl[i] != mixed[i] ? 1 : 0;
+      }
+      assertTrue(differ > mixed.length / 2, "computed in bf16, not float32: " + differ);
+    }
+  }
+
+  @Test
+  void gradientsReachTheWeightsThroughTheBf16Convolution() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(12);
+      Conv2d conv = PaddleConv.conv2d(3, 5, 1, 1, 0, 1, 1, false);
+      conv.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 4));
+      conv.getParameters().get("weight").getArray().setRequiresGradient(true);
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray x = m.ones(new Shape(1, 3, 4, 4));
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+          Autocast scope = Autocast.scope(Amp.BF16)) {
+        NDArray y = conv.forward(ps, new NDList(x), true).singletonOrThrow();
+        gc.backward(y.sum());
+      }
+      // d sum(y) / d w[o, c] = the sum of input channel c over the 4x4 pixels = 16.
+      NDArray grad = conv.getParameters().get("weight").getArray().getGradient();
+      float[] g = grad.toFloatArray();
+      for (float v : g) {
+        assertEquals(16f, v, 0f);
+      }
+    }
+  }
+}
