@@ -44,10 +44,12 @@ public final class EngineCompat {
    * Differentiable bilinear resize of an NCHW tensor, exactly PyTorch's {@code F.interpolate(x,
    * size, mode='bilinear', align_corners=...)} (and Paddle's), when enlarging and when shrinking.
    *
-   * <p>The native kernel is used only for enlarging with align_corners false, where it is exact and
-   * fastest (every resize inside DeepLabV3+). DJL 0.36's native interpolate always anti-aliases,
-   * which changes shrinking and align_corners=True results, so those cases (and the same cases on
-   * the 0.25 line, to keep both lines identical) go through {@link BilinearMatrices}.
+   * <p>A native kernel is used only for enlarging with align_corners false (every resize inside
+   * DeepLabV3+): libtorch's own {@code upsample_bilinear2d} through {@link ScriptedOps}, PyTorch's
+   * kernel exactly, or where the scripted kernels are off, DJL's interpolate, whose always-on
+   * anti-aliasing gives the same values up to the last bit when enlarging, more slowly. Shrinking
+   * and align_corners=True, where anti-aliasing would change the result, go through {@link
+   * BilinearMatrices} (the same on the 0.25 line, to keep both lines identical).
    */
   public static NDArray resizeBilinear(NDArray x, long height, long width, boolean alignCorners) {
     Shape s = x.getShape();
@@ -60,6 +62,10 @@ public final class EngineCompat {
     }
     boolean enlarges = height >= s.get(2) && width >= s.get(3);
     if (enlarges && !alignCorners && x instanceof PtNDArray) {
+      ScriptedOps kernels = ScriptedOps.get();
+      if (kernels != null) {
+        return kernels.upsampleBilinear(x, height, width);
+      }
       return JniUtils.interpolate((PtNDArray) x, new long[] {height, width}, BILINEAR, false);
     }
     return BilinearMatrices.resize(x, height, width, alignCorners);

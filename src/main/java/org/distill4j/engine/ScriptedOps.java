@@ -37,12 +37,14 @@ import java.util.Map;
  *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16 and returned in float32, for bf16
  *       mixed precision (DJL 0.36 cannot make or hold a bfloat16 tensor: its native type table has
  *       no entry for it). Gradients flow through it as through any libtorch operation.
+ *   <li>{@link #upsampleBilinear}: bilinear enlarging without the anti-aliasing that DJL's
+ *       interpolate always requests.
  * </ul>
  *
- * <p>Results are bit for bit those of the per-call arithmetic they replace (the same element-wise
- * operations in the same order; tested). {@code -Ddistill4j.scripted_ops=false} switches them off
- * (the update falls back to per-parameter calls; bf16 is then refused), to compare or to rule them
- * out.
+ * <p>The update is bit for bit the per-parameter arithmetic it replaces (the same element-wise
+ * operations in the same order; tested); the resize is PyTorch's own non-anti-aliased kernel.
+ * {@code -Ddistill4j.scripted_ops=false} switches them off (the update falls back to per-parameter
+ * calls; bf16 is then refused), to compare or to rule them out.
  */
 public final class ScriptedOps {
   /** System property; {@code false} switches the scripted kernels off. */
@@ -62,7 +64,10 @@ public final class ScriptedOps {
 
   private final NDManager manager;
   private final PtSymbolBlock module;
+
+  /** Small int64 tensors (convolution geometries, resize sizes), made once each. */
   private final Map<List<Long>, NDArray> geometries = new HashMap<>();
+
   private final Map<String, NDArray> methodMarkers = new HashMap<>();
 
   private ScriptedOps(NDManager manager, PtSymbolBlock module) {
@@ -228,8 +233,23 @@ public final class ScriptedOps {
     return IValueUtils.forward(module, inputs, true).singletonOrThrow();
   }
 
-  private synchronized NDArray geometryTensor(ConvGeometry g) {
-    List<Long> key = g.asList();
+  /**
+   * Bilinear enlarging with align_corners=False, as PyTorch's and Paddle's {@code interpolate}
+   * compute it (not the anti-aliased kernel DJL 0.36's interpolate always asks for: the same values
+   * up to the last bit, and slower). Recorded by autograd; the result lives in {@code x}'s manager.
+   */
+  public NDArray upsampleBilinear(NDArray x, long height, long width) {
+    NDArray size = longs(List.of(height, width));
+    return IValueUtils.forward(module, new NDList(x, size, marker("upsample_bilinear")), true)
+        .singletonOrThrow();
+  }
+
+  private NDArray geometryTensor(ConvGeometry g) {
+    return longs(g.asList());
+  }
+
+  /** A reused int64 CPU tensor holding {@code key}. */
+  private synchronized NDArray longs(List<Long> key) {
     return geometries.computeIfAbsent(
         key,
         k -> {

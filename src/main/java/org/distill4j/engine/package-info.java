@@ -2,7 +2,11 @@
  * What differs between DJL lines and engine builds, decided at run time in one place ({@link
  * org.distill4j.engine.EngineCompat}), so that the rest of the code is written once; and ways
  * around DJL calls that cost more than they need to ({@link org.distill4j.engine.HostScalars}: the
- * numbers of tensor arithmetic as reused CPU scalars instead of a new tensor per call on a GPU).
+ * numbers of tensor arithmetic as reused CPU scalars instead of a new tensor per call on a GPU);
+ * and what DJL's NDArray API cannot say at all, run as a small TorchScript module written here
+ * ({@link org.distill4j.engine.ScriptedOps}: the multi-tensor momentum update and the bfloat16
+ * convolution), with the thread's precision scope that picks the latter ({@link
+ * org.distill4j.engine.Autocast}, the {@code amp} config key).
  *
  * <p>Depends only on {@code config} and DJL.
  */

@@ -162,6 +162,33 @@ class ScriptedOpsTest {
     }
   }
 
+  @Test
+  void upsamplingIsPyTorchsBilinearAndPassesGradients() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // One row 0, 1 enlarged to 4: source positions -0.25, 0.25, 0.75, 1.25 clamp to 0 and 1.
+      NDArray row = m.create(new float[] {0f, 1f}, new Shape(1, 1, 1, 2));
+      assertArrayEquals(
+          new float[] {0f, 0.25f, 0.75f, 1f},
+          ScriptedOps.get().upsampleBilinear(row, 1, 4).toFloatArray());
+      Engine.getInstance().setRandomSeed(9);
+      NDArray x = m.randomNormal(new Shape(2, 3, 5, 7));
+      NDArray reference =
+          ai.djl.pytorch.jni.JniUtils.interpolate(
+              (ai.djl.pytorch.engine.PtNDArray) x, new long[] {11, 20}, 2, false);
+      x.setRequiresGradient(true);
+      NDArray y;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        y = ScriptedOps.get().upsampleBilinear(x, 11, 20);
+        gc.backward(y.sum());
+      }
+      assertArrayEquals(reference.toFloatArray(), y.toFloatArray(), 1e-5f);
+      // Each input pixel hands its weight to the output pixels; the weights of all outputs sum to
+      // the output count, so the gradient of sum(y) sums to 11 * 20 per channel.
+      float total = x.getGradient().sum().getFloat();
+      assertEquals(2 * 3 * 11 * 20, total, 1e-2f);
+    }
+  }
+
   /** {@code a} rounded to the nearest bfloat16 (ties to even), kept in float32. */
   static NDArray bf16(NDArray a) {
     float[] values = a.toFloatArray();
