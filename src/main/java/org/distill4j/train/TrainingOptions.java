@@ -238,6 +238,11 @@ public final class TrainingOptions {
       return this;
     }
 
+    /** The precision set so far (for {@link TrainingSetup#trainer}, which merges the config's). */
+    Amp amp() {
+      return amp;
+    }
+
     /**
      * Adds a note to the provenance stored in every checkpoint ({@link RunProvenance}), such as the
      * command line or the config file the run was started from.

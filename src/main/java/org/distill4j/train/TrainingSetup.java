@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.util.Optional;
+import org.distill4j.config.Amp;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.Datasets;
@@ -121,7 +123,7 @@ public final class TrainingSetup implements AutoCloseable {
    */
   public SegTrainer.Builder trainer(TrainingOptions.Builder options) {
     TrainingOptions resolved =
-        options.setIters(seg.iters()).setBatchSize(seg.batchSize()).optAmp(seg.amp()).build();
+        options.setIters(seg.iters()).setBatchSize(seg.batchSize()).optAmp(amp(options)).build();
     return SegTrainer.builder()
         .setModel(model)
         .setTrainDataset(trainSet)
@@ -132,6 +134,28 @@ public final class TrainingSetup implements AutoCloseable {
         .setOptions(resolved)
         .optDevices(devices)
         .optConfigYaml(config.toYaml());
+  }
+
+  /**
+   * The config's {@code amp} when it has the key, else what {@code options} say; both set and
+   * different is refused rather than one silently winning.
+   */
+  private Amp amp(TrainingOptions.Builder options) {
+    if (!seg.root().has(Amp.KEY)) {
+      return options.amp();
+    }
+    Amp fromConfig = seg.amp();
+    if (options.amp() != Amp.NONE && options.amp() != fromConfig) {
+      throw new ConfigException(
+          "TrainingOptions.optAmp("
+              + options.amp()
+              + ") contradicts the config's amp: "
+              + fromConfig.configName()
+              + " ("
+              + seg.root().file()
+              + "); set the precision in one place");
+    }
+    return fromConfig;
   }
 
   @Override

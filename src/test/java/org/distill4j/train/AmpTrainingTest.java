@@ -72,4 +72,22 @@ class AmpTrainingTest {
         RunProvenance.read(tmp.resolve("fp32").resolve("iter_3")).orElseThrow().configSha256(),
         "amp is part of the resolved config a resume is checked against");
   }
+
+  @Test
+  void javaCallersSetItInOptionsOrTheConfigNeverBothDifferently() throws Exception {
+    try (TrainingSetup setup = TrainingSetup.fromConfig(fp32, 0)) {
+      TrainingOptions.Builder options = TrainingOptions.builder().optSaveDir(null);
+      assertEquals(Amp.BF16, setup.trainer(options.optAmp(Amp.BF16)).build().options().amp());
+    }
+    Path none = tmp.resolve("none.yml");
+    java.nio.file.Files.writeString(none, "_base_: '" + fp32.source() + "'\namp: none\n");
+    try (TrainingSetup setup = TrainingSetup.fromConfig(ConfigLoader.load(none), 0)) {
+      TrainingOptions.Builder options = TrainingOptions.builder().optSaveDir(null);
+      org.distill4j.config.ConfigException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              org.distill4j.config.ConfigException.class,
+              () -> setup.trainer(options.optAmp(Amp.BF16)));
+      assertTrue(e.getMessage().contains("contradicts the config's amp: none"), e.getMessage());
+    }
+  }
 }
