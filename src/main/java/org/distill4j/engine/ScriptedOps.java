@@ -65,7 +65,7 @@ public final class ScriptedOps {
   private final NDManager manager;
   private final PtSymbolBlock module;
 
-  /** Small int64 tensors (convolution geometries, resize sizes), made once each. */
+  /** The convolution geometries' int64 tensors, made once each. */
   private final Map<List<Long>, NDArray> geometries = new HashMap<>();
 
   private final Map<String, NDArray> methodMarkers = new HashMap<>();
@@ -239,19 +239,18 @@ public final class ScriptedOps {
    * up to the last bit, and slower). Recorded by autograd; the result lives in {@code x}'s manager.
    */
   public NDArray upsampleBilinear(NDArray x, long height, long width) {
-    NDArray size = longs(List.of(height, width));
-    return IValueUtils.forward(module, new NDList(x, size, marker("upsample_bilinear")), true)
-        .singletonOrThrow();
+    // Made per call in x's manager, not cached: evaluation sees as many sizes as image shapes.
+    // The kernel reads the two numbers during the call; autograd keeps them as numbers.
+    try (NDArray size = x.getManager().create(new long[] {height, width})) {
+      return IValueUtils.forward(module, new NDList(x, size, marker("upsample_bilinear")), true)
+          .singletonOrThrow();
+    }
   }
 
-  private NDArray geometryTensor(ConvGeometry g) {
-    return longs(g.asList());
-  }
-
-  /** A reused int64 CPU tensor holding {@code key}. */
-  private synchronized NDArray longs(List<Long> key) {
+  /** A reused int64 CPU tensor holding the geometry (a model has a few dozen different ones). */
+  private synchronized NDArray geometryTensor(ConvGeometry g) {
     return geometries.computeIfAbsent(
-        key,
+        g.asList(),
         k -> {
           long[] values = k.stream().mapToLong(Long::longValue).toArray();
           try (NDArray javaBacked = manager.create(values)) {
