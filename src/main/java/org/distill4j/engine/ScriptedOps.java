@@ -239,9 +239,10 @@ public final class ScriptedOps {
    * up to the last bit, and slower). Recorded by autograd; the result lives in {@code x}'s manager.
    */
   public NDArray upsampleBilinear(NDArray x, long height, long width) {
-    // Made per call in x's manager, not cached: evaluation sees as many sizes as image shapes.
-    // The kernel reads the two numbers during the call; autograd keeps them as numbers.
-    try (NDArray size = x.getManager().create(new long[] {height, width})) {
+    // Made per call, not cached (evaluation sees as many sizes as image shapes), and on the CPU
+    // whatever x's device (reading a GPU tensor's numbers would wait for the GPU). The kernel reads
+    // the two numbers during the call; autograd keeps them as numbers.
+    try (NDArray size = manager.create(new long[] {height, width})) {
       return IValueUtils.forward(module, new NDList(x, size, marker("upsample_bilinear")), true)
           .singletonOrThrow();
     }
