@@ -9,6 +9,8 @@
 # Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--bench SIZExBATCH,...]
 #   --bench   only the benchmarks (DJL and the machine's PyTorch), at each input size and batch
 #             given, e.g. 512x16,1024x4 (files bench-djl-512x16.json, ...); default: every stage, 512x4.
+#   --amp bf16   with --bench: both sides in bf16 mixed precision (distill4j --amp bf16, PyTorch
+#             under torch.autocast); files bench-djl-512x4-bf16.json, ...
 #   --profile student|teacher   with --bench: time and profile only that model's training step on
 #             both sides (host time per operator, printed into run.log).
 set -uo pipefail
@@ -17,15 +19,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 out="${OUT:-$root/target/gpu-out}"
 mkdir -p "$out"
-budget=450 benches="" profile=""
+budget=450 benches="" profile="" amp="none"
 while (( $# > 0 )); do
   case "$1" in
     --budget) budget="$2"; shift 2 ;;
     --bench) benches="$2"; shift 2 ;;
     --profile) profile="$2"; shift 2 ;;
-    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --bench, --profile)" >&2; exit 2 ;;
+    --amp) amp="$2"; shift 2 ;;
+    *) echo "run-on-device.sh: unknown option '$1' (use --budget, --bench, --profile, --amp)" >&2; exit 2 ;;
   esac
 done
+case "$amp" in none|bf16) ;; *) echo "run-on-device.sh: --amp must be none or bf16" >&2; exit 2 ;; esac
 start=$SECONDS
 pack="$root/target/gpu"
 work="${GPU_WORK_DIR:-/tmp/distill4j-gpu}"
@@ -141,10 +145,11 @@ printf "_base_: '%s'\n" \
 
 # bench SIZE BATCH SUFFIX: DJL's and PyTorch's step timings on the same input size and batch.
 bench() {
-  local size="$1" batch="$2" suffix="$3" djl_extra="" py_extra=""
+  local size="$1" batch="$2" suffix="$3" djl_extra="--amp $amp" py_extra="--amp $amp"
+  [[ "$amp" == none ]] || suffix="$suffix-$amp"
   if [[ -n "$profile" ]]; then
-    djl_extra="--only train_$profile --profile $work/djl-profile$suffix.json"
-    py_extra="--profile $profile"
+    djl_extra="$djl_extra --only train_$profile --profile $work/djl-profile$suffix.json"
+    py_extra="$py_extra --profile $profile"
   fi
   if [[ -f "$jni" ]]; then
     stage "bench-djl$suffix" 180 bash -c "$(printf '%q ' "${java_cmd[@]}") bench --teacher_config '$bench_t' \
