@@ -64,14 +64,19 @@ final class ResumeFlags {
   }
 
   /**
-   * {@code --amp}, checked; on resume, the checkpoint run's precision unless given again (then it
-   * must agree).
+   * {@code --amp}, checked; on resume, the checkpoint run's bf16 unless given again (then it must
+   * agree).
    */
   static String amp(Args args) {
     Optional<RunProvenance> stored = resumed(args);
     String given = args.has("amp") ? Amp.parse(args.require("amp"), "--amp").configName() : null;
     if (given == null) {
-      return stored.map(RunProvenance::amp).orElse(null);
+      // Only a mixed-precision run adds the key: a float32 run's resolved config may have none,
+      // and adding "amp: none" would make it differ from the checkpoint's.
+      return stored
+          .map(RunProvenance::amp)
+          .filter(a -> !a.equals(Amp.NONE.configName()))
+          .orElse(null);
     }
     stored
         .map(RunProvenance::amp)

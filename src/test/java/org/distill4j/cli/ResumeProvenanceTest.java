@@ -148,6 +148,24 @@ class ResumeProvenanceTest {
         lr);
   }
 
+  @Test
+  void aBf16RunResumesInBf16WithoutTheFlagAndRefusesAnotherPrecision() throws IOException {
+    Path bf16 = tmp.resolve("bf16");
+    assertEquals(0, train("--save_dir", bf16.toString(), "--iters", "4", "--amp", "bf16"));
+    Path from = bf16.resolve("iter_2");
+    assertEquals("bf16", RunProvenance.read(from).orElseThrow().amp());
+    Path resumed = tmp.resolve("bf16_resumed");
+    assertEquals(0, train("--save_dir", resumed.toString(), "--resume_model", from.toString()));
+    assertEquals("bf16", RunProvenance.read(resumed.resolve("iter_4")).orElseThrow().amp());
+    assertArrayEquals(
+        Files.readAllBytes(bf16.resolve("iter_4").resolve("model.params")),
+        Files.readAllBytes(resumed.resolve("iter_4").resolve("model.params")),
+        "a resumed bf16 run ends where the uninterrupted one does");
+    String none = error("--amp", "none", "--resume_model", from.toString());
+    assertTrue(
+        none.startsWith("error: --amp none contradicts the checkpoint's amp bf16 (" + from), none);
+  }
+
   private static String error(String... flags) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of("--save_dir", tmp.resolve("refused").toString()));
