@@ -71,7 +71,9 @@ class BenchmarkTest {
     assertTrue(results.has("distill RSS growth %"));
     String text = report.toText();
     assertTrue(text.contains("distill step ms, KL + channel-wise x2"), text);
-    assertEquals(results.size() + 1 + 5, text.lines().count(), text);
+    // The header line, six context lines (engine, cores, input, warmup/steps, amp, data).
+    assertEquals(results.size() + 1 + 6, text.lines().count(), text);
+    assertTrue(text.contains("# amp: none"), text);
     assertTrue(text.contains("the student config's datasets"), text);
   }
 
