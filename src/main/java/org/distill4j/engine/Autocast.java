@@ -21,7 +21,8 @@ import org.distill4j.config.ConfigException;
  *
  * <p>Only the layers that ask ({@code models.layers.AutocastConv2d}, the convolution of every
  * distill4j model) change; everything else, and every array the scope returns, is float32. The
- * backward pass follows what autograd recorded, so it runs after the scope is closed.
+ * backward pass replays what autograd recorded: it may run after the scope is closed and still
+ * computes those convolutions' gradients in bfloat16.
  */
 public final class Autocast implements AutoCloseable {
   private static final ThreadLocal<Amp> CURRENT = ThreadLocal.withInitial(() -> Amp.NONE);
