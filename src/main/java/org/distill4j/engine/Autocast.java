@@ -66,9 +66,9 @@ public final class Autocast implements AutoCloseable {
   public static void requireAvailable(Amp amp) {
     if (amp == Amp.BF16 && ScriptedOps.get() == null) {
       throw new ConfigException(
-          "amp: bf16 cannot run here: distill4j's bf16 convolution is a TorchScript kernel and "
+          "amp: bf16 needs distill4j's TorchScript kernels, which are unavailable here ("
               + ScriptedOps.unavailableReason()
-              + "; use amp: none");
+              + "); use amp: none");
     }
   }
 

@@ -59,7 +59,7 @@ public final class ScriptedOps {
 
   private static final String RESOURCE = "scripted_ops.torchscript";
   private static final Object LOCK = new Object();
-  private static ScriptedOps instance;
+  private static volatile ScriptedOps instance;
   private static String unavailableReason;
 
   private final NDManager manager;
@@ -81,6 +81,10 @@ public final class ScriptedOps {
    * than PyTorch.
    */
   public static ScriptedOps get() {
+    ScriptedOps loaded = instance; // read without the lock: asked per convolution and per resize
+    if (loaded != null) {
+      return loaded;
+    }
     synchronized (LOCK) {
       if (instance == null && unavailableReason == null) {
         load();

@@ -102,10 +102,7 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
 
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
-    double lr = learningRate;
-    if (Double.isNaN(lr)) {
-      throw new IllegalStateException(name() + ": call setLearningRate before the first step");
-    }
+    double lr = learningRateForUpdate();
     boolean recording = GradSupport.pause(weight);
     try {
       ParamState state = stateFor(parameterId, weight);
@@ -148,10 +145,7 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
       }
       return;
     }
-    double lr = learningRate;
-    if (Double.isNaN(lr)) {
-      throw new IllegalStateException(name() + ": call setLearningRate before the first step");
-    }
+    double lr = learningRateForUpdate();
     boolean recording = GradSupport.pause(weights.get(0));
     try {
       List<ParamState> states = new ArrayList<>(n);
@@ -194,6 +188,13 @@ public abstract class SegOptimizer extends Optimizer implements AutoCloseable {
   protected void applyGroup(
       List<NDArray> weights, List<NDArray> grads, List<NDArray[]> buffers, double lr) {
     throw new UnsupportedOperationException(name() + " has no grouped update");
+  }
+
+  private double learningRateForUpdate() {
+    if (Double.isNaN(learningRate)) {
+      throw new IllegalStateException(name() + ": call setLearningRate before the first step");
+    }
+    return learningRate;
   }
 
   /** Writes the state to {@code file} atomically (temporary file, then move). */
