@@ -60,6 +60,8 @@ public final class EngineCompat {
       throw new IllegalArgumentException(
           "resizeBilinear needs a positive size, got " + height + "x" + width);
     }
+    // PyTorch's autocast resizes in float32; a bf16 convolution's output arrives here as bfloat16.
+    x = Autocast.float32(x);
     boolean enlarges = height >= s.get(2) && width >= s.get(3);
     if (enlarges && !alignCorners && x instanceof PtNDArray) {
       ScriptedOps kernels = ScriptedOps.get();
