@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.data.SegDataset;
 import org.distill4j.losses.CrossEntropyLoss;
@@ -84,6 +85,28 @@ class SingleDevicePathTest {
     }
   }
 
+  @Test
+  void distillationInBf16ComputesEveryTermCloseToFloat32() {
+    // The student's convolutions in bfloat16, its tapped ASPP output and logits back in float32
+    // for the feature and output terms; the teacher stays float32.
+    Map<String, Double> bf16 = run(true, 7, Amp.BF16).get(0);
+    Map<String, Double> fp32 = run(true, 7).get(0);
+    for (String term :
+        List.of(
+            DistillObjective.OUT_LOSS,
+            DistillObjective.OUT_DISTILL_LOSS,
+            DistillObjective.FEATURE_DISTILL_LOSS)) {
+      double a = fp32.get(term);
+      double b = bf16.get(term);
+      assertTrue(Double.isFinite(b) && b > 0, term + " " + bf16);
+      // bf16 keeps 8 significant bits: the logits differ by a fraction of a percent, and the KL
+      // term, which measures the small difference between two models' logits, by a few percent.
+      assertEquals(a, b, 0.1 * a, term + ": bf16 " + b + " against float32 " + a);
+    }
+    assertNotEquals(
+        fp32.get(DistillObjective.OUT_LOSS), bf16.get(DistillObjective.OUT_LOSS), "bf16 ran");
+  }
+
   /** Every term of every window as exact bits, in a stable order. */
   private static List<String> bits(List<Map<String, Double>> windows) {
     List<String> out = new ArrayList<>();
@@ -94,6 +117,10 @@ class SingleDevicePathTest {
   }
 
   private static List<Map<String, Double>> run(boolean distill, long seed) {
+    return run(distill, seed, Amp.NONE);
+  }
+
+  private static List<Map<String, Double>> run(boolean distill, long seed, Amp amp) {
     SegDataset data = TrainFixtures.randomDataset(6, 32, 1, true);
     try (NDManager studentManager = NDManager.newBaseManager();
         NDManager teacherManager = NDManager.newBaseManager();
@@ -140,6 +167,7 @@ class SingleDevicePathTest {
                   .optLogIters(1)
                   .optSaveDir(null)
                   .optSeed(seed)
+                  .optAmp(amp)
                   .build())
           .addListener(losses)
           .build()
