@@ -26,10 +26,11 @@ import org.distill4j.config.ConfigException;
  * every distill4j model, computes in bfloat16 and hands its bfloat16 result on, as PyTorch's
  * autocast does; BatchNorm (float32 statistics and parameters), ReLU, pooling, residual sums and
  * concatenations take it as it comes. Where an activation leaves those layers it becomes float32
- * again ({@link #float32}): before a resize (autocast's float32 list), when a tap is recorded,
- * between the steps of a {@code SequentialSegNet}, and for the model's output, which the training
- * step converts. The backward pass replays what autograd recorded: it may run after the scope is
- * closed and still computes in the types of the forward pass.
+ * again ({@link #float32}): before a resize (a stricter choice than autocast, which resizes in
+ * bfloat16 on the CPU: the logits' last resize feeds the loss), when a tap is recorded, between the
+ * steps of a {@code SequentialSegNet}, and for the model's output, which the training step
+ * converts. The backward pass replays what autograd recorded: it may run after the scope is closed
+ * and still computes in the types of the forward pass.
  *
  * <p>A block of one's own that follows a distill4j layer inside a bf16 scope may get a bfloat16
  * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
