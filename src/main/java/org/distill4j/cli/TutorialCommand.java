@@ -15,6 +15,17 @@ final class TutorialCommand implements Main.Command {
     return "download or generate data if absent, train teacher and student, print the table (--scale cpu|smoke|gpu --data real|synthetic)";
   }
 
+  /**
+   * The tutorial's own seed, the teacher's: {@code --seed}, else the first of {@code --seeds}, else
+   * 0.
+   */
+  static int tutorialSeed(Args args) {
+    if (args.has("seed") || !args.has("seeds")) {
+      return args.intValue("seed", 0);
+    }
+    return Math.toIntExact(seeds(args).get(0));
+  }
+
   /** {@code --seeds 0,1,2} (student and distilled runs per seed), else {@code --seed}, else 0. */
   static List<Long> seeds(Args args) {
     if (!args.has("seeds")) {
@@ -59,7 +70,7 @@ final class TutorialCommand implements Main.Command {
         Tutorial.builder()
             .optScale(scale)
             .optOutputDir(Path.of(args.get("out", "output/tutorial_" + scale.id())))
-            .optSeed(args.intValue("seed", 0))
+            .optSeed(tutorialSeed(args))
             .optNumWorkers(args.intValue("num_workers", 2))
             .optAmp(org.distill4j.config.Amp.parse(args.get("amp", "none"), "--amp"));
     builder.optDataSource(dataSource(args.get("data", "auto")));

@@ -299,9 +299,10 @@ public final class Tutorial {
   }
 
   /**
-   * Trains the teacher once (with the first seed), then the student alone and the distilled student
-   * for every seed, so the gain can be judged against seed-to-seed spread. Each seed pairs the two
-   * student runs: same initial weights, same batches.
+   * Trains the teacher once (with the tutorial's {@link #seed()}, into the run {@code teacher} that
+   * every distillation reads), then the student alone and the distilled student for every seed, so
+   * the gain can be judged against seed-to-seed spread. Each seed pairs the two student runs: same
+   * initial weights, same batches.
    */
   public List<Row> run(List<Long> seeds) {
     if (seeds.isEmpty()) {
@@ -309,7 +310,7 @@ public final class Tutorial {
     }
     ensureData();
     List<Row> rows = new ArrayList<>();
-    Row teacher = train("teacher", seeds.get(0));
+    Row teacher = train("teacher", seed());
     rows.add(teacher);
     for (long s : seeds) {
       Row student = train("student", s);

@@ -26,11 +26,13 @@ class TutorialTest {
             .optDataRoot(tmp.resolve("data"))
             .optNumWorkers(1)
             .build();
-    List<Tutorial.Row> rows = tutorial.run(List.of(0L, 1L));
+    // The first seed is not the tutorial's own (0): the teacher is still trained with 0, into the
+    // run every distillation reads.
+    List<Tutorial.Row> rows = tutorial.run(List.of(1L, 0L));
     assertEquals(
         List.of("teacher", "student", "distilled", "student", "distilled"),
         rows.stream().map(r -> r.role()).toList());
-    assertEquals(List.of(0L, 0L, 0L, 1L, 1L), rows.stream().map(r -> r.seed()).toList());
+    assertEquals(List.of(0L, 1L, 1L, 0L, 0L), rows.stream().map(r -> r.seed()).toList());
     assertTrue(rows.get(0).parameters() > rows.get(1).parameters(), "teacher is the bigger model");
     assertEquals(rows.get(1).parameters(), rows.get(2).parameters(), "distilled is the student");
     for (Tutorial.Row r : rows) {
