@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.distill4j.engine.Autocast;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TapListener;
 
@@ -139,17 +138,14 @@ public final class TapRecorder {
   }
 
   void offer(String name, NDArray value) {
-    // What is recorded is float32 (connectors and losses compute in it), also where the layer
-    // computed in bfloat16 (amp: bf16).
     if (everything) {
-      values.put(name, Autocast.float32(value));
+      values.put(name, value);
       return;
     }
     List<String> targets = routes == null ? null : routes.get(name);
     if (targets != null) {
-      NDArray recorded = Autocast.float32(value);
       for (String t : targets) {
-        values.put(t, recorded);
+        values.put(t, value);
       }
     }
   }

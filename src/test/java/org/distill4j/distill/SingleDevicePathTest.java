@@ -87,8 +87,8 @@ class SingleDevicePathTest {
 
   @Test
   void distillationInBf16ComputesEveryTermCloseToFloat32() {
-    // The student's convolutions in bfloat16, its tapped ASPP output and logits back in float32
-    // for the feature and output terms; the teacher stays float32.
+    // The student's convolutions in bfloat16; its tapped ASPP output, its logits, the feature and
+    // output terms and the teacher in float32.
     Map<String, Double> bf16 = run(true, 7, Amp.BF16).get(0);
     Map<String, Double> fp32 = run(true, 7).get(0);
     for (String term :
