@@ -12,9 +12,8 @@ import java.util.Locale;
  *   <li>{@code bf16}: the convolutions of the model being trained, forward and backward, in
  *       bfloat16 (PyTorch autocast's split); weights, optimizer state, BatchNorm and its
  *       statistics, losses (softmax of KL/CWD included), evaluation and the frozen teacher stay
- *       float32. Meant for GPUs (not measured there yet) and CPUs with AVX512_BF16 or AMX (measured
- *       on one: faster than float32 only with an allocator setting under which memory grows, see
- *       the README); on other CPUs libtorch emulates it, slower than float32.
+ *       float32. Faster than float32 on CPUs with AVX512_BF16 or AMX (measured) and meant for GPUs
+ *       (not measured there yet); on other CPUs libtorch emulates it, slower than float32.
  * </ul>
  *
  * <p>PaddleSeg's float16 ({@code --precision fp16}) is not offered: DJL 0.36 has no loss scaling,
