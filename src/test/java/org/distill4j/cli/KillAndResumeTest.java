@@ -10,12 +10,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.distill4j.models.Checksums;
+import org.distill4j.testing.Scripts;
 import org.distill4j.testing.SmokeRuns;
 import org.distill4j.train.Checkpoints;
 import org.distill4j.train.RunProvenance;
@@ -196,19 +196,7 @@ class KillAndResumeTest {
   /** Starts {@code bin/distill4j}'s main class in a new JVM with the test's classpath. */
   private static Process child(List<String> args, Path saveDir, Path resumeFrom)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "-Xmx2g",
-            "-Xss4m",
-            "-Djava.awt.headless=true",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=2",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName()));
+    List<String> cmd = Scripts.distill4jJvm("-Xmx2g");
     cmd.addAll(args);
     cmd.addAll(List.of("--save_dir", saveDir.toString()));
     if (resumeFrom != null) {

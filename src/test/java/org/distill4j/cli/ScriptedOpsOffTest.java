@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.engine.ScriptedOps;
@@ -35,24 +33,9 @@ class ScriptedOpsOffTest {
   }
 
   private static Scripts.Result train(String... flags) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = Scripts.distill4jJvm("-D" + ScriptedOps.ENABLED_PROPERTY + "=false");
     cmd.addAll(
-        List.of(
-            "-Xss4m",
-            "-Djava.awt.headless=true",
-            "-Dai.djl.offline=true",
-            "-D" + ScriptedOps.ENABLED_PROPERTY + "=false",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "train",
-            "--config",
-            config.toString(),
-            "--iters",
-            "2",
-            "--save_interval",
-            "2"));
+        List.of("train", "--config", config.toString(), "--iters", "2", "--save_interval", "2"));
     cmd.addAll(List.of(flags));
     return Scripts.run(cmd, Map.of(), 300);
   }

@@ -2,6 +2,7 @@ package org.distill4j.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,26 @@ public final class Scripts {
     public String output() {
       return stdout + stderr;
     }
+  }
+
+  /**
+   * The start of a command line that runs distill4j's command-line main class in a new JVM with the
+   * test's classpath, offline, headless and with the launcher's thread settings; {@code jvmOptions}
+   * go before the class. Add the command and its flags to the returned (mutable) list.
+   */
+  public static List<String> distill4jJvm(String... jvmOptions) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of(
+            "-Xss4m",
+            "-Djava.awt.headless=true",
+            "-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.num_threads=2",
+            "-Dai.djl.pytorch.num_interop_threads=1"));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.distill4j.cli.Main"));
+    return cmd;
   }
 
   /**
