@@ -27,9 +27,12 @@ class LauncherAllocatorTest {
   void bf16IsSeenInTheFlagAndInTheConfigFile() throws Exception {
     Path bf16 = Files.writeString(tmp.resolve("bf16.yml"), "model:\n  type: X\namp: 'bf16'\n");
     Path none = Files.writeString(tmp.resolve("none.yml"), "amp: none\n");
+    Path upper = Files.writeString(tmp.resolve("upper.yml"), "amp: BF16\n");
     Path nested = Files.writeString(tmp.resolve("nested.yml"), "train:\n  amp: bf16\n");
     assertEquals(0, usesBf16("train --amp bf16 --iters 3"));
     assertEquals(0, usesBf16("train --config " + bf16));
+    assertEquals(
+        0, usesBf16("train --config " + upper), "the key's value in any case, as Amp reads it");
     assertEquals(
         1,
         usesBf16("distill --teacher_config " + bf16 + " --config " + none),
