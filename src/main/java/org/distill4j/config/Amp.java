@@ -10,10 +10,12 @@ import java.util.Locale;
  *   <li>{@code none} (the default): everything in float32, as PaddleSeg's default {@code
  *       --precision fp32}.
  *   <li>{@code bf16}: the convolutions of the model being trained, forward and backward, in
- *       bfloat16 (PyTorch autocast's split); weights, optimizer state, BatchNorm and its
- *       statistics, losses (softmax of KL/CWD included), evaluation and the frozen teacher stay
- *       float32. Faster than float32 on CPUs with AVX512_BF16 or AMX (measured) and meant for GPUs
- *       (not measured there yet); on other CPUs libtorch emulates it, slower than float32.
+ *       bfloat16, their bfloat16 results passed on through BatchNorm, ReLU and pooling to the next
+ *       convolution (PyTorch autocast's split); weights, optimizer state, BatchNorm's parameters
+ *       and statistics, the residual sums of the backbones, resizes, recorded taps, losses (softmax
+ *       of KL/CWD included), evaluation and the frozen teacher stay float32. Faster than float32 on
+ *       CPUs with AVX512_BF16 or AMX (measured) and meant for GPUs (not measured there yet); on
+ *       other CPUs libtorch emulates it, slower than float32.
  * </ul>
  *
  * <p>PaddleSeg's float16 ({@code --precision fp16}) is not offered: DJL 0.36 has no loss scaling,

@@ -1,5 +1,8 @@
 package org.distill4j.engine;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +22,19 @@ import org.distill4j.config.ConfigException;
  * }
  * }</pre>
  *
- * <p>Only the layers that ask ({@code models.layers.AutocastConv2d}, the convolution of every
- * distill4j model) change; everything else, and every array the scope returns, is float32. The
- * backward pass replays what autograd recorded: it may run after the scope is closed and still
- * computes those convolutions' gradients in bfloat16.
+ * <p>Only the layers that ask change: {@code models.layers.AutocastConv2d}, the convolution of
+ * every distill4j model, computes in bfloat16 and hands its bfloat16 result on, as PyTorch's
+ * autocast does; BatchNorm (float32 statistics and parameters), ReLU, pooling and concatenations
+ * take it as it comes. It becomes float32 again ({@link #float32}) at a backbone's residual sums
+ * (unlike autocast: a ResNet50's residual path carried in bfloat16 cost accuracy) and where an
+ * activation leaves those layers: before a resize (a stricter choice than autocast, which resizes
+ * in bfloat16 on the CPU: the logits' last resize feeds the loss), when a tap is recorded, between
+ * the steps of a {@code SequentialSegNet}, and for the model's output, which the training step
+ * converts. The backward pass replays what autograd recorded: it may run after the scope is closed
+ * and still computes in the types of the forward pass.
+ *
+ * <p>A block of one's own that follows a distill4j layer inside a bf16 scope may get a bfloat16
+ * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
  */
 public final class Autocast implements AutoCloseable {
   private static final ThreadLocal<Amp> CURRENT = ThreadLocal.withInitial(() -> Amp.NONE);
@@ -56,6 +68,36 @@ public final class Autocast implements AutoCloseable {
   /** True inside a {@link Amp#BF16} scope on this thread (what layers ask). */
   public static boolean bf16() {
     return CURRENT.get() == Amp.BF16;
+  }
+
+  /**
+   * True when {@code x} holds bfloat16 numbers, as the activations of a bf16 scope may. DJL 0.36
+   * has no entry for bfloat16 in its native type table and reports such a tensor as {@link
+   * DataType#UNKNOWN} (as it would the few other types it lacks, which no model here computes).
+   */
+  public static boolean isBf16(NDArray x) {
+    return x.getDataType() == DataType.UNKNOWN;
+  }
+
+  /**
+   * {@code x} itself, or its float32 copy when it is bfloat16 (a layer computed it in a bf16
+   * scope). Recorded by autograd; the copy lives in {@code x}'s manager.
+   */
+  public static NDArray float32(NDArray x) {
+    if (!isBf16(x)) {
+      return x;
+    }
+    // Without the kernels nothing here makes a bfloat16 array: x is some other type, left as is.
+    ScriptedOps kernels = ScriptedOps.get();
+    return kernels == null ? x : kernels.toFloat32(x);
+  }
+
+  /** {@link #float32} of each array of {@code list}, in place; returns {@code list}. */
+  public static NDList float32(NDList list) {
+    for (int i = 0; i < list.size(); i++) {
+      list.set(i, float32(list.get(i)));
+    }
+    return list;
   }
 
   /**

@@ -60,6 +60,10 @@ public final class EngineCompat {
       throw new IllegalArgumentException(
           "resizeBilinear needs a positive size, got " + height + "x" + width);
     }
+    // Resizes compute in float32, also when a bf16 convolution's output arrives here (PyTorch's CPU
+    // autocast would resize in bfloat16): the logits' last resize feeds the loss, and the bilinear
+    // matrices of the other path are float32.
+    x = Autocast.float32(x);
     boolean enlarges = height >= s.get(2) && width >= s.get(3);
     if (enlarges && !alignCorners && x instanceof PtNDArray) {
       ScriptedOps kernels = ScriptedOps.get();

@@ -34,9 +34,12 @@ import java.util.Map;
  *       (each a Java object and a native tensor); a ResNet50 has about 320 parameter arrays, most
  *       of them BatchNorm vectors of a few hundred numbers, so the update was mostly call overhead
  *       (and on a GPU, mostly kernel launches, which the multi-tensor kernels merge).
- *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16 and returned in float32, for bf16
- *       mixed precision (DJL 0.36 cannot make or hold a bfloat16 tensor: its native type table has
- *       no entry for it). Gradients flow through it as through any libtorch operation.
+ *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16, for bf16 mixed precision, and
+ *       {@link #toFloat32} to leave it. DJL 0.36 cannot make a bfloat16 tensor (its native type
+ *       table has no entry for it: {@code toType(BFLOAT16)} aborts the process), but an array it
+ *       gets back from a method may be one: DJL reports its type as {@code UNKNOWN}, and libtorch's
+ *       operations take it like any other. Gradients flow through both as through any libtorch
+ *       operation.
  *   <li>{@link #upsampleBilinear}: bilinear enlarging without the anti-aliasing that DJL's
  *       interpolate always requests.
  * </ul>
@@ -221,9 +224,10 @@ public final class ScriptedOps {
   }
 
   /**
-   * {@code conv2d(x, weight, bias)} computed in bfloat16 (inputs rounded to bf16, accumulation as
-   * libtorch's bf16 kernels do it) and returned as float32, recorded by autograd when gradients are
-   * being recorded. The result lives in {@code x}'s manager.
+   * {@code conv2d(x, weight, bias)} computed in bfloat16 (float32 inputs rounded to bf16,
+   * accumulation as libtorch's bf16 kernels do it) with a bfloat16 result (see {@link
+   * Autocast#isBf16}), recorded by autograd when gradients are being recorded. The result lives in
+   * {@code x}'s manager.
    *
    * @param bias null for none
    * @param geometry stride, padding and dilation (height, width each) and groups
@@ -235,6 +239,15 @@ public final class ScriptedOps {
             ? new NDList(x, weight, g, marker("conv2d_bf16"))
             : new NDList(x, weight, bias, g, marker("conv2d_bias_bf16"));
     return IValueUtils.forward(module, inputs, true).singletonOrThrow();
+  }
+
+  /**
+   * {@code x} in float32: a new array for a bfloat16 one (recorded by autograd, so gradients flow
+   * back in bfloat16), and a second handle on the same tensor for any other type.
+   */
+  public NDArray toFloat32(NDArray x) {
+    return IValueUtils.forward(module, new NDList(x, marker("to_float32")), true)
+        .singletonOrThrow();
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.distill4j.config.ConfigException;
+import org.distill4j.engine.Autocast;
 import org.distill4j.models.backbones.BackboneSpec;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TappedBlock;
@@ -76,7 +77,9 @@ public final class SequentialSegNet extends TappedBlock implements SegmentationN
     int layer = 0;
     for (Step s : steps) {
       if (s.layer() != null) {
-        x = run(layers.get(layer++), ps, x, training, params);
+        // One's own layers and tap functions get float32, also after a distill4j layer that
+        // computed in bfloat16 (amp: bf16).
+        x = Autocast.float32(run(layers.get(layer++), ps, x, training, params));
       } else if (taps.isRecording()) {
         taps.publish(s.name(), s.function().apply(x));
       }

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.distill4j.engine.Autocast;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TapListener;
 
@@ -138,14 +139,17 @@ public final class TapRecorder {
   }
 
   void offer(String name, NDArray value) {
+    // What is recorded is float32 (connectors and losses compute in it), also where the layer
+    // computed in bfloat16 (amp: bf16).
     if (everything) {
-      values.put(name, value);
+      values.put(name, Autocast.float32(value));
       return;
     }
     List<String> targets = routes == null ? null : routes.get(name);
     if (targets != null) {
+      NDArray recorded = Autocast.float32(value);
       for (String t : targets) {
-        values.put(t, value);
+        values.put(t, recorded);
       }
     }
   }

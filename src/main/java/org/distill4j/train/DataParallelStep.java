@@ -121,7 +121,7 @@ final class DataParallelStep implements TrainStep {
     NDList outputs;
     try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps);
         Autocast precision = Autocast.scope(amp)) {
-      outputs = model.block().forward(parameters, new NDList(images), true);
+      outputs = Autocast.float32(model.block().forward(parameters, new NDList(images), true));
     }
     return objective.compute(new TrainingObjective.Step(outputs, images, labels, taps, parameters));
   }

@@ -54,7 +54,7 @@ final class SingleDeviceStep implements TrainStep {
           NDList outputs;
           try (SegmentationModel.Recording recording = taps == null ? null : model.record(taps);
               Autocast precision = Autocast.scope(amp)) {
-            outputs = model.block().forward(parameters, new NDList(images), true);
+            outputs = Autocast.float32(model.block().forward(parameters, new NDList(images), true));
           }
           Map<String, NDArray> terms =
               objective.compute(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.testing.Scripts;
@@ -11,36 +12,56 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/distill4j's allocator choice: a bfloat16 run (by flag or by its config file) gets jemalloc
- * settings that return unused memory, every other run the ones that keep it.
+ * bin/distill4j's allocator choice: jemalloc when installed, with decay off and {@code
+ * lg_extent_max_active_fit:12} for every run (float32 and bf16 alike), glibc's tunables otherwise;
+ * what the user set is kept.
  */
 class LauncherAllocatorTest {
   @TempDir Path tmp;
 
-  /** Exit code of the launcher's own {@code uses_bf16} with {@code args}: 0 means bf16. */
-  private static int usesBf16(String args) throws Exception {
-    String script = "source <(sed -n '/^uses_bf16()/,/^}/p' bin/distill4j); uses_bf16 " + args;
-    return Scripts.run(List.of("bash", "-c", script), Map.of(), 30).exitCode();
+  /**
+   * The environment the launcher's own {@code choose_allocator} exports, given the jemalloc
+   * libraries to look for and the caller's environment: "LD_PRELOAD|MALLOC_CONF|GLIBC_TUNABLES".
+   */
+  private static String chosen(List<String> candidates, Map<String, String> env) throws Exception {
+    String script =
+        "source <(sed -n '/^choose_allocator()/,/^}/p' bin/distill4j); choose_allocator "
+            + String.join(" ", candidates)
+            + "; echo \"${LD_PRELOAD:-}|${MALLOC_CONF:-}|${GLIBC_TUNABLES:-}\"";
+    Map<String, String> clean = new HashMap<>(env);
+    for (String name :
+        List.of("LD_PRELOAD", "MALLOC_CONF", "GLIBC_TUNABLES", "DISTILL4J_ALLOCATOR")) {
+      clean.putIfAbsent(name, "");
+    }
+    Scripts.Result r = Scripts.run(List.of("bash", "-c", script), clean, 30);
+    assertEquals(0, r.exitCode(), r.output());
+    return r.stdout().strip();
   }
 
   @Test
-  void bf16IsSeenInTheFlagAndInTheConfigFile() throws Exception {
-    Path bf16 = Files.writeString(tmp.resolve("bf16.yml"), "model:\n  type: X\namp: 'bf16'\n");
-    Path none = Files.writeString(tmp.resolve("none.yml"), "amp: none\n");
-    Path upper = Files.writeString(tmp.resolve("upper.yml"), "amp: BF16\n");
-    Path nested = Files.writeString(tmp.resolve("nested.yml"), "train:\n  amp: bf16\n");
-    assertEquals(0, usesBf16("train --amp bf16 --iters 3"));
-    assertEquals(0, usesBf16("train --config " + bf16));
+  void jemallocKeepsFreedMemoryAndReusesLargeBlocksForEveryRun() throws Exception {
+    Path jemalloc = Files.writeString(tmp.resolve("libjemalloc.so.2"), "");
+    String missing = tmp.resolve("absent.so").toString();
     assertEquals(
-        0, usesBf16("train --config " + upper), "the key's value in any case, as Amp reads it");
+        jemalloc + "|dirty_decay_ms:-1,muzzy_decay_ms:-1,lg_extent_max_active_fit:12|",
+        chosen(List.of(missing, jemalloc.toString()), Map.of()));
     assertEquals(
-        1,
-        usesBf16("distill --teacher_config " + bf16 + " --config " + none),
-        "the trained model's config decides; the frozen teacher stays float32");
-    assertEquals(1, usesBf16("train --amp none"));
-    assertEquals(1, usesBf16("train --config " + none));
-    assertEquals(1, usesBf16("train --config " + nested), "only the top-level key");
-    assertEquals(1, usesBf16("train --config " + tmp.resolve("missing.yml")));
-    assertEquals(1, usesBf16("bench --size 128"));
+        jemalloc + "|narenas:1|",
+        chosen(List.of(jemalloc.toString()), Map.of("MALLOC_CONF", "narenas:1")),
+        "the user's own MALLOC_CONF wins");
+  }
+
+  @Test
+  void withoutJemallocGlibcKeepsFreedMemory() throws Exception {
+    assertEquals(
+        "||glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184",
+        chosen(List.of(tmp.resolve("absent.so").toString()), Map.of()));
+  }
+
+  @Test
+  void systemLeavesTheAllocatorAlone() throws Exception {
+    Path jemalloc = Files.writeString(tmp.resolve("libjemalloc.so.2"), "");
+    assertEquals(
+        "||", chosen(List.of(jemalloc.toString()), Map.of("DISTILL4J_ALLOCATOR", "system")));
   }
 }

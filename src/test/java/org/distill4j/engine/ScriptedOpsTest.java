@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
@@ -123,7 +124,10 @@ class ScriptedOpsTest {
       x.setRequiresGradient(true);
       NDArray y;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        y = ScriptedOps.get().conv2dBf16(x, w, b, geometry);
+        NDArray result = ScriptedOps.get().conv2dBf16(x, w, b, geometry);
+        assertTrue(Autocast.isBf16(result), "the result stays bfloat16");
+        y = ScriptedOps.get().toFloat32(result);
+        assertEquals(DataType.FLOAT32, y.getDataType());
         gc.backward(y.sum());
       }
       assertEquals(reference.getShape(), y.getShape());
@@ -159,6 +163,7 @@ class ScriptedOpsTest {
       NDArray noBias =
           ScriptedOps.get().conv2dBf16(x.stopGradient(), w.stopGradient(), null, geometry);
       assertEquals(y.getShape(), noBias.getShape());
+      assertTrue(Autocast.isBf16(noBias));
     }
   }
 

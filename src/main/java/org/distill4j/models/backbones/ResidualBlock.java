@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.distill4j.engine.Autocast;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TappedBlock;
@@ -58,7 +59,11 @@ abstract class ResidualBlock extends TappedBlock {
       y = run(conv, ps, y, training, params);
     }
     NDArray shortPath = shortcut == null ? x : run(shortcut, ps, x, training, params);
-    return new NDList(Activation.relu(y.add(shortPath)));
+    // Under amp: bf16 the branch (and a projection) ends in bfloat16, but the sum is float32:
+    // carried in bfloat16 from block to block, forward and backward, the residual path cost a
+    // ResNet50 0.7-0.9 mIoU points (docs/performance.md). Within a branch bfloat16 costs little:
+    // the next convolution rounds its input to bfloat16 anyway.
+    return new NDList(Activation.relu(Autocast.float32(y).add(Autocast.float32(shortPath))));
   }
 
   @Override

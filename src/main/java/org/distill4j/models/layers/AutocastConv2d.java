@@ -11,9 +11,10 @@ import org.distill4j.engine.ScriptedOps;
 
 /**
  * DJL's {@link Conv2d} that computes in bfloat16 inside an {@link Autocast} scope of {@code amp:
- * bf16} (its float32 input and weights rounded to bf16, the result returned in float32), and as
- * DJL's float32 convolution everywhere else. The parameters, their names, shapes and files are
- * DJL's, so weights load and save as before.
+ * bf16} (its input, float32 or bfloat16, and its float32 weights rounded to bf16; the result left
+ * in bfloat16 for the next layer, see {@link Autocast}), and as DJL's float32 convolution
+ * everywhere else. The parameters, their names, shapes and files are DJL's, so weights load and
+ * save as before.
  */
 public final class AutocastConv2d extends Conv2d {
   private AutocastConv2d(Builder builder) {

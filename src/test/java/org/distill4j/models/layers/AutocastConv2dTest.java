@@ -2,6 +2,8 @@ package org.distill4j.models.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -38,8 +40,25 @@ class AutocastConv2dTest {
       assertArrayEquals(djl, plain, "outside a scope: DJL's own convolution, bit for bit");
       float[] mixed;
       try (Autocast scope = Autocast.scope(Amp.BF16)) {
-        mixed = conv.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+        NDArray y = conv.forward(ps, new NDList(x), false).singletonOrThrow();
+        assertTrue(Autocast.isBf16(y), "the result stays bfloat16 for the next layer");
+        NDArray y32 = Autocast.float32(y);
+        assertEquals(DataType.FLOAT32, y32.getDataType());
+        mixed = y32.toFloatArray();
+        // The next layer takes the bfloat16 array as it is: the same numbers as from its float32
+        // copy, whose values are all bfloat16 values.
+        Conv2d next = PaddleConv.conv2d(4, 3, 1, 1, 0, 1, 1, false);
+        next.initialize(m, DataType.FLOAT32, y.getShape());
+        float[] fromBf16 =
+            Autocast.float32(next.forward(ps, new NDList(y), false).singletonOrThrow())
+                .toFloatArray();
+        float[] fromFloat32 =
+            Autocast.float32(next.forward(ps, new NDList(y32), false).singletonOrThrow())
+                .toFloatArray();
+        assertArrayEquals(fromFloat32, fromBf16);
       }
+      assertFalse(Autocast.isBf16(x));
+      assertSame(x, Autocast.float32(x), "a float32 array is returned as it is");
       assertEquals(djl.length, mixed.length);
       int differ = 0;
       for (int i = 0; i < mixed.length; i++) {
@@ -62,7 +81,7 @@ class AutocastConv2dTest {
       NDArray x = m.ones(new Shape(1, 3, 4, 4));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector();
           Autocast scope = Autocast.scope(Amp.BF16)) {
-        NDArray y = conv.forward(ps, new NDList(x), true).singletonOrThrow();
+        NDArray y = Autocast.float32(conv.forward(ps, new NDList(x), true).singletonOrThrow());
         gc.backward(y.sum());
       }
       // d sum(y) / d w[o, c] = the sum of input channel c over the 4x4 pixels = 16.
