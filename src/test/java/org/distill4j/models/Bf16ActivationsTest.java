@@ -69,12 +69,31 @@ class Bf16ActivationsTest {
     throw new AssertionError("no parameter " + suffix);
   }
 
-  /** The same layer twice (weights copied), so float32 and bf16 see the same numbers. */
-  private static void copyWeights(Block from, Block to) {
+  /**
+   * The same block twice (weights copied), so float32 and bf16 see the same numbers, both with
+   * gradients recorded for their trainable parameters.
+   */
+  private static void trainableTwins(Block from, Block to) {
     var src = from.getParameters();
     var dst = to.getParameters();
     for (int i = 0; i < src.size(); i++) {
       dst.get(i).getValue().getArray().set(src.get(i).getValue().getArray().toFloatArray());
+    }
+    for (Block b : new Block[] {from, to}) {
+      for (var p : b.getParameters()) {
+        if (p.getValue().requiresGradient()) {
+          p.getValue().getArray().setRequiresGradient(true);
+        }
+      }
+    }
+  }
+
+  /** {@code block}'s training forward of {@code x} in float32, with sum(y^2)'s gradients. */
+  private NDArray float32ForwardBackward(Block block, NDArray x) {
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true).head();
+      gc.backward(y.mul(y).sum());
+      return y;
     }
   }
 
@@ -109,20 +128,9 @@ class Bf16ActivationsTest {
   void trainingConvBnReluComputesInBf16WithFloat32Statistics() {
     ConvBNLayer fp32 = convBnRelu();
     ConvBNLayer bf16 = convBnRelu();
-    copyWeights(fp32, bf16);
-    for (ConvBNLayer l : new ConvBNLayer[] {fp32, bf16}) {
-      for (var p : l.getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          p.getValue().getArray().setRequiresGradient(true);
-        }
-      }
-    }
+    trainableTwins(fp32, bf16);
     NDArray x = manager.randomNormal(new Shape(2, 4, 9, 9)).add(0.5f);
-    NDArray want;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      want = fp32.forward(new ParameterStore(manager, false), new NDList(x), true).head();
-      gc.backward(want.mul(want).sum());
-    }
+    NDArray want = float32ForwardBackward(fp32, x);
     NDArray got;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray y;
@@ -164,20 +172,9 @@ class Bf16ActivationsTest {
     BottleneckBlock bf16 = new BottleneckBlock(new TapHub(), "block", 8, 4, 1, 1, true, false);
     fp32.initialize(manager, DataType.FLOAT32, in);
     bf16.initialize(manager, DataType.FLOAT32, in);
-    copyWeights(fp32, bf16);
-    for (Block b : new Block[] {fp32, bf16}) {
-      for (var p : b.getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          p.getValue().getArray().setRequiresGradient(true);
-        }
-      }
-    }
+    trainableTwins(fp32, bf16);
     NDArray x = manager.randomNormal(in);
-    NDArray want;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      want = fp32.forward(new ParameterStore(manager, false), new NDList(x), true).head();
-      gc.backward(want.mul(want).sum());
-    }
+    NDArray want = float32ForwardBackward(fp32, x);
     NDArray got;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       try (Autocast scope = Autocast.scope(Amp.BF16)) {
