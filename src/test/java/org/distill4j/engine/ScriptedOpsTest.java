@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
 
 /** The TorchScript kernels: loaded from the archive written here, and the arithmetic they do. */
@@ -61,49 +62,136 @@ class ScriptedOpsTest {
     assertNotNull(ScriptedOps.get());
   }
 
-  @Test
-  void momentumIsBitForBitThePerParameterArithmetic() {
+  /** The per-parameter arithmetic, as Momentum.apply writes it with DJL's operations. */
+  private static void perParameterMomentum(
+      NDArray w, NDArray g, NDArray v, double lr, double momentum, double wd) {
+    if (wd != 0) {
+      g.addi(w.mul((float) wd));
+    }
+    if (momentum == 0) {
+      w.subi(g.mul((float) lr));
+      return;
+    }
+    v.muli((float) momentum).addi(g);
+    w.subi(v.mul((float) lr));
+  }
+
+  /** Random arrays of the given shapes. */
+  private static List<NDArray> randomArrays(NDManager m, long[][] shapes) {
+    List<NDArray> out = new ArrayList<>();
+    for (long[] s : shapes) {
+      out.add(m.randomNormal(new Shape(s)));
+    }
+    return out;
+  }
+
+  private static List<NDArray> duplicates(List<NDArray> arrays) {
+    return arrays.stream().map(NDArray::duplicate).toList();
+  }
+
+  /**
+   * Runs {@code update} (weights, grads, velocities, lr, momentum, weight decay) and the
+   * per-parameter arithmetic on copies of the same random arrays, two steps with different learning
+   * rates, and hands both results to {@code compare} (expected, actual, label).
+   */
+  private static void againstPerParameter(
+      MomentumUpdate update, double momentum, double wd, ArrayComparison compare) {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(3);
-      // One array above the group size (a group of its own) and small ones around it.
+      // One array above the multi-tensor group size (a group of its own) and small ones around it;
+      // lengths that are not multiples of a vector register, so the kernels' tails run too.
       long[][] shapes = {{7}, {3, 5}, {ScriptedOps.GROUP_ELEMENTS + 3}, {64}, {2, 2}};
-      for (double wd : new double[] {0, 4e-5}) {
-        List<NDArray> w = new ArrayList<>();
-        List<NDArray> g = new ArrayList<>();
-        List<NDArray> v = new ArrayList<>();
-        List<NDArray> w2 = new ArrayList<>();
-        List<NDArray> v2 = new ArrayList<>();
-        for (long[] s : shapes) {
-          w.add(m.randomNormal(new Shape(s)));
-          v.add(m.randomNormal(new Shape(s)));
-          w2.add(w.get(w.size() - 1).duplicate());
-          v2.add(v.get(v.size() - 1).duplicate());
-        }
-        for (double lr : new double[] {0.01, 0.0037}) {
-          List<NDArray> g2 = new ArrayList<>();
-          g.clear();
-          for (long[] s : shapes) {
-            g.add(m.randomNormal(new Shape(s)));
-            g2.add(g.get(g.size() - 1).duplicate());
-          }
-          ScriptedOps.get().momentum(w, g, v, lr, 0.9, wd);
-          for (int i = 0; i < shapes.length; i++) {
-            if (wd != 0) {
-              g2.get(i).addi(w2.get(i).mul((float) wd));
-            }
-            v2.get(i).muli(0.9f).addi(g2.get(i));
-            w2.get(i).subi(v2.get(i).mul((float) lr));
-          }
-        }
+      List<NDArray> w = randomArrays(m, shapes);
+      List<NDArray> v = randomArrays(m, shapes);
+      List<NDArray> w2 = duplicates(w);
+      List<NDArray> v2 = duplicates(v);
+      for (double lr : new double[] {0.1, 0.037}) {
+        List<NDArray> g = randomArrays(m, shapes);
+        List<NDArray> g2 = duplicates(g);
+        update.apply(w, g, v, lr, momentum, wd);
         for (int i = 0; i < shapes.length; i++) {
-          assertArrayEquals(w2.get(i).toFloatArray(), w.get(i).toFloatArray(), "weight " + i);
-          assertArrayEquals(v2.get(i).toFloatArray(), v.get(i).toFloatArray(), "velocity " + i);
+          perParameterMomentum(w2.get(i), g2.get(i), v2.get(i), lr, momentum, wd);
         }
       }
+      for (int i = 0; i < shapes.length; i++) {
+        compare.check(w2.get(i).toFloatArray(), w.get(i).toFloatArray(), "weight " + i);
+        compare.check(v2.get(i).toFloatArray(), v.get(i).toFloatArray(), "velocity " + i);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface MomentumUpdate {
+    void apply(
+        List<NDArray> w, List<NDArray> g, List<NDArray> v, double lr, double momentum, double wd);
+  }
+
+  @FunctionalInterface
+  private interface ArrayComparison {
+    void check(float[] expected, float[] actual, String label);
+  }
+
+  @Test
+  void libtorchHasTheFusedSgdKernel() {
+    assertNull(ScriptedOps.get().fusedSgdUnavailableReason());
+  }
+
+  @Test
+  void fusedMomentumIsThePerParameterArithmeticUpToRounding() {
+    // A weight decay and learning rates large enough that leaving out any term moves the results by
+    // far more than rounding.
+    for (double momentum : new double[] {0.9, 0}) {
+      for (double wd : new double[] {0, 0.05}) {
+        againstPerParameter(
+            ScriptedOps.get()::momentum,
+            momentum,
+            wd,
+            (expected, actual, label) ->
+                FloatArrays.assertWithinUlps(
+                    expected, actual, 8, label + ", momentum " + momentum + ", decay " + wd));
+      }
+    }
+  }
+
+  @Test
+  void fusedMomentumLeavesTheGradientsAsTheyAre() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w = m.create(new float[] {1, 2, 3});
+      NDArray g = m.create(new float[] {0.5f, -1, 2});
+      NDArray v = m.zeros(new Shape(3));
+      ScriptedOps.get().momentum(List.of(w), List.of(g), List.of(v), 0.1, 0.9, 0.5);
+      assertArrayEquals(new float[] {0.5f, -1, 2}, g.toFloatArray());
+      // g' = g + 0.5 w = (1, 0, 3.5); v = g'; w = w - 0.1 v.
+      FloatArrays.assertWithinUlps(new float[] {1, 0, 3.5f}, v.toFloatArray(), 2, "velocity");
+      FloatArrays.assertWithinUlps(new float[] {0.9f, 2, 2.65f}, w.toFloatArray(), 2, "weight");
+    }
+  }
+
+  @Test
+  void multiTensorMomentumIsBitForBitThePerParameterArithmetic() {
+    for (double momentum : new double[] {0.9, 0}) {
+      for (double wd : new double[] {0, 0.05}) {
+        againstPerParameter(
+            ScriptedOps.get()::momentumMultiTensor,
+            momentum,
+            wd,
+            (expected, actual, label) ->
+                assertArrayEquals(
+                    expected, actual, label + ", momentum " + momentum + ", decay " + wd));
+      }
+    }
+  }
+
+  @Test
+  void momentumRefusesListsOfDifferentLengths() {
+    try (NDManager m = NDManager.newBaseManager()) {
       List<NDArray> one = List.of(m.ones(new Shape(2)));
       assertThrows(
           IllegalArgumentException.class,
           () -> ScriptedOps.get().momentum(one, one, List.of(), 0.1, 0.9, 0));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ScriptedOps.get().momentumMultiTensor(one, one, List.of(), 0.1, 0.9, 0));
     }
   }
 

@@ -58,13 +58,20 @@ public final class Momentum extends SegOptimizer {
     if (weightDecay != 0) {
       grad.addi(weight.mul(scalar(weightDecay)));
     }
+    if (momentum == 0) {
+      // Plain SGD keeps no velocity (as libtorch's fused kernel, which leaves it at zero).
+      weight.subi(grad.mul(scalar(lr)));
+      return;
+    }
     NDArray velocity = buffers[0];
     velocity.muli(scalar(momentum)).addi(grad);
     weight.subi(velocity.mul(scalar(lr)));
   }
 
   /**
-   * The multi-tensor kernel ({@link ScriptedOps#momentum}): same arithmetic, one call per group.
+   * One call for all parameters ({@link ScriptedOps#momentum}): libtorch's fused SGD kernel, the
+   * same arithmetic up to the last bit of rounding (a fused multiply-add where this method rounds
+   * twice), or where libtorch lacks it, multi-tensor operations bit for bit this method's.
    */
   @Override
   protected boolean appliesToGroups() {
