@@ -206,7 +206,8 @@ public final class ScriptedOps {
    * w; v = momentum * v + g'; w -= lr * v} per element (float32 scalars, as DJL's arithmetic with a
    * number; with momentum 0, {@code w -= lr * g'} and the velocities are not touched). With
    * libtorch's fused kernel ({@link #fusedSgdUnavailableReason()} null) all in one call, the
-   * gradients left as they are; else with {@link #momentumMultiTensor}. Runs without autograd.
+   * gradients left as they are, when every array is contiguous; else with {@link
+   * #momentumMultiTensor}. Runs without autograd.
    */
   public void momentum(
       List<NDArray> weights,
@@ -215,12 +216,13 @@ public final class ScriptedOps {
       double lr,
       double momentum,
       double weightDecay) {
-    if (fusedSgd == null) {
-      momentumMultiTensor(weights, grads, velocities, lr, momentum, weightDecay);
-      return;
-    }
     checkSameLength(weights, grads, velocities);
-    runMomentum(fusedSgd, weights, grads, velocities, lr, momentum, weightDecay);
+    if (fusedSgd == null
+        || !runMomentum(fusedSgd, weights, grads, velocities, lr, momentum, weightDecay)) {
+      // No fused kernel here, or an array that is not one contiguous block (a view), which the
+      // fused kernel would read and write wrongly.
+      momentumMultiTensor(weights, grads, velocities, lr, momentum, weightDecay);
+    }
   }
 
   /**
@@ -272,7 +274,11 @@ public final class ScriptedOps {
     }
   }
 
-  private static void runMomentum(
+  /**
+   * Runs {@code target}'s momentum method; true unless the method answered false (the fused one
+   * does when an array is not contiguous, and then changes nothing).
+   */
+  private static boolean runMomentum(
       PtSymbolBlock target,
       List<NDArray> weights,
       List<NDArray> grads,
@@ -289,7 +295,9 @@ public final class ScriptedOps {
       IValue.from(weightDecay)
     };
     try {
-      IValueUtils.runMethod(target, "momentum", inputs).close();
+      try (IValue result = IValueUtils.runMethod(target, "momentum", inputs)) {
+        return !result.isBoolean() || result.toBoolean();
+      }
     } finally {
       for (IValue v : inputs) {
         v.close();

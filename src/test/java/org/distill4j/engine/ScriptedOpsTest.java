@@ -168,6 +168,27 @@ class ScriptedOpsTest {
   }
 
   @Test
+  void momentumOfAViewIsRight() {
+    // The fused kernel walks memory in order; a transposed weight next to a contiguous gradient
+    // would pair the wrong elements, so such a call must take the multi-tensor path.
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(7);
+      NDArray base = m.randomNormal(new Shape(5, 3));
+      NDArray w = base.transpose();
+      NDArray g = m.randomNormal(new Shape(3, 5));
+      NDArray v = m.randomNormal(new Shape(3, 5));
+      NDArray w2 = m.create(w.toFloatArray(), w.getShape());
+      NDArray g2 = g.duplicate();
+      NDArray v2 = v.duplicate();
+      ScriptedOps.get().momentum(List.of(w), List.of(g), List.of(v), 0.1, 0.9, 0.05);
+      perParameterMomentum(w2, g2, v2, 0.1, 0.9, 0.05);
+      assertArrayEquals(w2.toFloatArray(), w.toFloatArray(), "weight");
+      assertArrayEquals(v2.toFloatArray(), v.toFloatArray(), "velocity");
+      assertArrayEquals(w2.transpose().toFloatArray(), base.toFloatArray(), "the viewed array");
+    }
+  }
+
+  @Test
   void multiTensorMomentumIsBitForBitThePerParameterArithmetic() {
     for (double momentum : new double[] {0.9, 0}) {
       for (double wd : new double[] {0, 0.05}) {
