@@ -24,6 +24,15 @@ public final class EngineCompat {
   /** DJL 0.25 uses its bundled cu118 natives only with a driver supporting CUDA 11.8 or newer. */
   private static final int MIN_CUDA_VERSION = 11080;
 
+  /**
+   * Output height plus width up to which an enlargement goes through {@link BilinearMatrices}:
+   * libtorch 2.x sends such outputs to its channels-last kernel even for a channels-first input,
+   * converting the input and the result between layouts, which made the decoder's resize of 256
+   * channels from 16x16 to 64x64 take 25 ms forward and backward, against 8 ms as two matrix
+   * products (docs/performance.md, "libtorch 2.7.1's small upsampling").
+   */
+  static final long SMALL_OUTPUT = 128;
+
   private EngineCompat() {}
 
   /**
@@ -44,12 +53,14 @@ public final class EngineCompat {
    * Differentiable bilinear resize of an NCHW tensor, exactly PyTorch's {@code F.interpolate(x,
    * size, mode='bilinear', align_corners=...)} (and Paddle's), when enlarging and when shrinking.
    *
-   * <p>A native kernel is used only for enlarging with align_corners false (every resize inside
-   * DeepLabV3+): libtorch's own {@code upsample_bilinear2d} through {@link ScriptedOps}, PyTorch's
-   * kernel exactly, or where the scripted kernels are off, DJL's interpolate, whose always-on
-   * anti-aliasing gives the same values up to the last bit when enlarging, more slowly. Shrinking
-   * and align_corners=True, where anti-aliasing would change the result, go through {@link
-   * BilinearMatrices} (the same on the 0.25 line, to keep both lines identical).
+   * <p>A native kernel is used only for enlarging with align_corners false to an output larger than
+   * {@link #SMALL_OUTPUT} (DeepLabV3+'s last resize, to the input size): libtorch's own {@code
+   * upsample_bilinear2d} through {@link ScriptedOps}, PyTorch's kernel exactly, or where the
+   * scripted kernels are off, DJL's interpolate, whose always-on anti-aliasing gives the same
+   * values up to the last bit when enlarging, more slowly. Smaller enlargements (the image
+   * pooling's and the decoder's), shrinking and align_corners=True, where anti-aliasing would
+   * change the result, go through {@link BilinearMatrices} (the same on the 0.25 line, to keep both
+   * lines identical), which agrees with the kernel within float rounding.
    */
   public static NDArray resizeBilinear(NDArray x, long height, long width, boolean alignCorners) {
     Shape s = x.getShape();
@@ -65,7 +76,7 @@ public final class EngineCompat {
     // matrices of the other path are float32.
     x = Autocast.float32(x);
     boolean enlarges = height >= s.get(2) && width >= s.get(3);
-    if (enlarges && !alignCorners && x instanceof PtNDArray) {
+    if (enlarges && !alignCorners && x instanceof PtNDArray && height + width > SMALL_OUTPUT) {
       ScriptedOps kernels = ScriptedOps.get();
       if (kernels != null) {
         return kernels.upsampleBilinear(x, height, width);

@@ -145,10 +145,26 @@ class EngineCompatTest {
 
   @Test
   void nativeAndMatrixPathsAgreeWhenEnlarging() {
-    NDArray x = manager.randomNormal(new Shape(2, 3, 4, 5));
-    float[] fast = EngineCompat.resizeBilinear(x, 9, 16, false).toFloatArray();
-    float[] exact = BilinearMatrices.resize(x, 9, 16, false).toFloatArray();
+    NDArray x = manager.randomNormal(new Shape(2, 3, 20, 30));
+    float[] fast = EngineCompat.resizeBilinear(x, 70, 90, false).toFloatArray();
+    float[] exact = BilinearMatrices.resize(x, 70, 90, false).toFloatArray();
     assertArrayEquals(exact, fast, 1e-5f);
+  }
+
+  @Test
+  void smallEnlargementsTakeTheMatrixPathAndLargeOnesTheKernel() {
+    // At most SMALL_OUTPUT in height plus width: libtorch's kernel would convert layouts twice.
+    NDArray x = manager.randomNormal(new Shape(4, 64, 16, 16));
+    assertArrayEquals(
+        BilinearMatrices.resize(x, 64, 64, false).toFloatArray(),
+        EngineCompat.resizeBilinear(x, 64, 64, false).toFloatArray());
+    assertArrayEquals(
+        BilinearMatrices.resize(x, 1, 127, false).toFloatArray(),
+        EngineCompat.resizeBilinear(x, 1, 127, false).toFloatArray());
+    NDArray small = manager.randomNormal(new Shape(2, 2, 10, 10));
+    assertArrayEquals(
+        ScriptedOps.get().upsampleBilinear(small, 64, 65).toFloatArray(),
+        EngineCompat.resizeBilinear(small, 64, 65, false).toFloatArray());
   }
 
   @Test
