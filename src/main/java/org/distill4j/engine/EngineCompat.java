@@ -25,11 +25,11 @@ public final class EngineCompat {
   private static final int MIN_CUDA_VERSION = 11080;
 
   /**
-   * Output height plus width up to which an enlargement goes through {@link BilinearMatrices}:
-   * libtorch 2.x sends such outputs to its channels-last kernel even for a channels-first input,
-   * converting the input and the result between layouts, which made the decoder's resize of 256
-   * channels from 16x16 to 64x64 take 25 ms forward and backward, against 8 ms as two matrix
-   * products (docs/performance.md, "libtorch 2.7.1's small upsampling").
+   * Output height plus width up to which an enlargement on the CPU goes through {@link
+   * BilinearMatrices}: libtorch 2.x's CPU kernel sends such outputs to its channels-last variant
+   * even for a channels-first input, converting the input and the result between layouts, which
+   * made the decoder's resize of 256 channels from 16x16 to 64x64 take 25 ms forward and backward,
+   * against 8 ms as two matrix products (docs/performance.md, "libtorch 2.7.1's small upsampling").
    */
   static final long SMALL_OUTPUT = 128;
 
@@ -53,14 +53,15 @@ public final class EngineCompat {
    * Differentiable bilinear resize of an NCHW tensor, exactly PyTorch's {@code F.interpolate(x,
    * size, mode='bilinear', align_corners=...)} (and Paddle's), when enlarging and when shrinking.
    *
-   * <p>A native kernel is used only for enlarging with align_corners false to an output larger than
-   * {@link #SMALL_OUTPUT} (DeepLabV3+'s last resize, to the input size): libtorch's own {@code
-   * upsample_bilinear2d} through {@link ScriptedOps}, PyTorch's kernel exactly, or where the
-   * scripted kernels are off, DJL's interpolate, whose always-on anti-aliasing gives the same
-   * values up to the last bit when enlarging, more slowly. Smaller enlargements (the image
-   * pooling's and the decoder's), shrinking and align_corners=True, where anti-aliasing would
-   * change the result, go through {@link BilinearMatrices} (the same on the 0.25 line, to keep both
-   * lines identical), which agrees with the kernel within float rounding.
+   * <p>A native kernel is used only for enlarging with align_corners false, on the CPU only to an
+   * output larger than {@link #SMALL_OUTPUT} (DeepLabV3+'s last resize, to the input size):
+   * libtorch's own {@code upsample_bilinear2d} through {@link ScriptedOps}, PyTorch's kernel
+   * exactly, or where the scripted kernels are off, DJL's interpolate, whose always-on
+   * anti-aliasing gives the same values up to the last bit when enlarging, more slowly. Smaller
+   * enlargements on the CPU (the image pooling's and the decoder's), shrinking and
+   * align_corners=True, where anti-aliasing would change the result, go through {@link
+   * BilinearMatrices} (the same on the 0.25 line, to keep both lines identical), which agrees with
+   * the kernel within float rounding.
    */
   public static NDArray resizeBilinear(NDArray x, long height, long width, boolean alignCorners) {
     Shape s = x.getShape();
@@ -76,7 +77,8 @@ public final class EngineCompat {
     // matrices of the other path are float32.
     x = Autocast.float32(x);
     boolean enlarges = height >= s.get(2) && width >= s.get(3);
-    if (enlarges && !alignCorners && x instanceof PtNDArray && height + width > SMALL_OUTPUT) {
+    boolean smallOnCpu = height + width <= SMALL_OUTPUT && !x.getDevice().isGpu();
+    if (enlarges && !alignCorners && x instanceof PtNDArray && !smallOnCpu) {
       ScriptedOps kernels = ScriptedOps.get();
       if (kernels != null) {
         return kernels.upsampleBilinear(x, height, width);
