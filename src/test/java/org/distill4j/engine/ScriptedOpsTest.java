@@ -90,10 +90,24 @@ class ScriptedOpsTest {
   }
 
   /**
-   * Runs {@code update} (weights, grads, velocities, lr, momentum, weight decay) and the
-   * per-parameter arithmetic on copies of the same random arrays, two steps with different learning
-   * rates, and hands both results to {@code compare} (expected, actual, label).
+   * For momentum 0.9 and 0, each with weight decay 0 and 0.05 (large enough, as are the learning
+   * rates, that leaving out any term moves the results by far more than rounding): runs {@code
+   * update} and the per-parameter arithmetic on copies of the same random arrays, two steps with
+   * different learning rates, and hands both results to {@code compare} (expected, actual, label).
    */
+  private static void againstPerParameter(MomentumUpdate update, ArrayComparison compare) {
+    for (double momentum : new double[] {0.9, 0}) {
+      for (double wd : new double[] {0, 0.05}) {
+        String setting = ", momentum " + momentum + ", decay " + wd;
+        againstPerParameter(
+            update,
+            momentum,
+            wd,
+            (expected, actual, label) -> compare.check(expected, actual, label + setting));
+      }
+    }
+  }
+
   private static void againstPerParameter(
       MomentumUpdate update, double momentum, double wd, ArrayComparison compare) {
     try (NDManager m = NDManager.newBaseManager()) {
@@ -138,19 +152,9 @@ class ScriptedOpsTest {
 
   @Test
   void fusedMomentumIsThePerParameterArithmeticUpToRounding() {
-    // A weight decay and learning rates large enough that leaving out any term moves the results by
-    // far more than rounding.
-    for (double momentum : new double[] {0.9, 0}) {
-      for (double wd : new double[] {0, 0.05}) {
-        againstPerParameter(
-            ScriptedOps.get()::momentum,
-            momentum,
-            wd,
-            (expected, actual, label) ->
-                FloatArrays.assertWithinUlps(
-                    expected, actual, 8, label + ", momentum " + momentum + ", decay " + wd));
-      }
-    }
+    againstPerParameter(
+        ScriptedOps.get()::momentum,
+        (expected, actual, label) -> FloatArrays.assertWithinUlps(expected, actual, 8, label));
   }
 
   @Test
@@ -190,17 +194,9 @@ class ScriptedOpsTest {
 
   @Test
   void multiTensorMomentumIsBitForBitThePerParameterArithmetic() {
-    for (double momentum : new double[] {0.9, 0}) {
-      for (double wd : new double[] {0, 0.05}) {
-        againstPerParameter(
-            ScriptedOps.get()::momentumMultiTensor,
-            momentum,
-            wd,
-            (expected, actual, label) ->
-                assertArrayEquals(
-                    expected, actual, label + ", momentum " + momentum + ", decay " + wd));
-      }
-    }
+    againstPerParameter(
+        ScriptedOps.get()::momentumMultiTensor,
+        (expected, actual, label) -> assertArrayEquals(expected, actual, label));
   }
 
   @Test
