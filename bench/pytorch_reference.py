@@ -286,9 +286,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu (default) or cuda / cuda:N")
     ap.add_argument("--teacher_output_stride", type=int, default=16, help="16 in configs/cpu, 8 in quick_start")
-    ap.add_argument("--profile", choices=("student", "teacher"),
-                    help="after the timings, profile that model's training steps with torch.profiler"
-                         " and print the operators with the most self CPU time (on stderr)")
+    ap.add_argument("--profile", choices=("student", "teacher", "inference"),
+                    help="after the timings, profile that model's training steps (or the teacher's inference"
+                         " forward) with torch.profiler and print the operators with the most self CPU time"
+                         " (on stderr)")
     ap.add_argument("--amp", choices=("none", "bf16"), default="none",
                     help="bf16: forward passes (and so their backward) under torch.autocast with bfloat16,"
                          " PyTorch's own mixed precision; weights, optimizer and losses stay float32")
@@ -363,8 +364,9 @@ def main():
     results["distill step ms, KL"] = timed(distill_step, args.warmup, args.steps, sync)
     results["teacher inference forward ms"] = timed(teacher_forward, args.warmup, args.steps, sync)
     if args.profile:
-        profile_steps(train_step(student, s_opt) if args.profile == "student" else train_step(teacher, t_opt),
-                      args.steps, device, sync)
+        profiled = {"student": lambda: train_step(student, s_opt), "teacher": lambda: train_step(teacher, t_opt),
+                    "inference": lambda: teacher_forward}[args.profile]()
+        profile_steps(profiled, args.steps, device, sync)
     context = {"engine": f"PyTorch {torch.__version__} (Python)", "threads": torch.get_num_threads(),
                "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
                "input": f"{args.size}x{args.size}, batch {args.batch_size}",

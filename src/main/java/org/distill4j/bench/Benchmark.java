@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -50,14 +49,15 @@ public final class Benchmark {
       EnumSet.of(
           BenchPart.DISTILL, BenchPart.DISTILL_FEATURES, BenchPart.CACHE, BenchPart.INFERENCE);
 
-  /** The parts that train with {@link StepTimer}, the ones a profile can record. */
-  private static final Set<BenchPart> TRAINING =
+  /** The parts timed step by step with {@link StepTimer}, the ones a profile can record. */
+  private static final Set<BenchPart> PROFILED =
       EnumSet.of(
           BenchPart.TRAIN_STUDENT,
           BenchPart.TRAIN_TEACHER,
           BenchPart.DISTILL,
           BenchPart.DISTILL_FEATURES,
-          BenchPart.CACHE);
+          BenchPart.CACHE,
+          BenchPart.INFERENCE);
 
   private final Path teacherConfig;
   private final Path studentConfig;
@@ -199,22 +199,19 @@ public final class Benchmark {
     log.accept("timing the teacher's inference forward ...");
     try (TrainingSetup setup = TrainingSetup.fromConfig(teacher, 0)) {
       SegmentationModel model = setup.model(); // its pretrained weights are loaded when built
-      List<Double> ms = new ArrayList<>();
       try (NDManager manager = model.manager().newSubManager()) {
-        for (int i = 0; i < warmup + steps; i++) {
-          try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.randomNormal(new Shape(batchSize, 3, size, size));
-            long t0 = System.nanoTime();
-            try (Autocast precision = Autocast.scope(amp)) {
-              SegEvaluator.inferLogits(model, x).sum().getFloat();
-            }
-            if (i >= warmup) {
-              ms.add((System.nanoTime() - t0) / 1e6);
-            }
-          }
-        }
+        return timer.timedCalls(
+            () -> {
+              try (NDManager step = manager.newSubManager()) {
+                NDArray x = step.randomNormal(new Shape(batchSize, 3, size, size));
+                long t0 = System.nanoTime();
+                try (Autocast precision = Autocast.scope(amp)) {
+                  SegEvaluator.inferLogits(model, x).sum().getFloat();
+                }
+                return (System.nanoTime() - t0) / 1e6;
+              }
+            });
       }
-      return Samples.of(ms);
     }
   }
 
@@ -360,9 +357,9 @@ public final class Benchmark {
     }
 
     /**
-     * Also profile the timed steps of the first training or distillation part measured with
-     * libtorch's profiler, write its Chrome trace to {@code trace} and log the operators with the
-     * most host time ({@link OpProfile}). Choose the part with {@link #optOnly}.
+     * Also profile the timed steps of the first training, distillation or inference part measured
+     * with libtorch's profiler, write its Chrome trace to {@code trace} and log the operators with
+     * the most host time ({@link OpProfile}). Choose the part with {@link #optOnly}.
      */
     public Builder optProfile(Path trace) {
       this.profileTrace = trace;
@@ -384,10 +381,10 @@ public final class Benchmark {
       if (teacherConfig == null || studentConfig == null || workDir == null) {
         throw new IllegalStateException("set the two configs and the work directory");
       }
-      if (profileTrace != null && Collections.disjoint(parts, TRAINING)) {
+      if (profileTrace != null && Collections.disjoint(parts, PROFILED)) {
         throw new ConfigException(
-            "bench: --profile records training steps; add one of train_student, train_teacher,"
-                + " distill, distill_features, cache to --only");
+            "bench: --profile records timed steps; add one of train_student, train_teacher,"
+                + " distill, distill_features, cache, inference to --only");
       }
       for (Path p : List.of(teacherConfig, studentConfig)) {
         if (!Files.isRegularFile(p)) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import org.distill4j.train.IterationLog;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.TrainingListener;
@@ -85,14 +86,50 @@ final class StepTimer {
       }
     }
     if (profile) {
-      log.accept(
-          "profile of the "
-              + steps
-              + " timed steps above (libtorch's profiler, host time; trace: "
-              + profileTrace
-              + "):\n"
-              + OpProfile.read(profileTrace).table(25, steps));
+      logProfile();
     }
     return Samples.of(ms);
+  }
+
+  /**
+   * Runs {@code step} warm-up + timed times and returns what each timed call reports (its own
+   * milliseconds, so that a call can leave its set-up out). Profiles the timed calls as {@link
+   * #timed} does its steps when this timer has a profile file and has not used it yet.
+   */
+  Samples timedCalls(DoubleSupplier step) {
+    boolean profile = profileTrace != null && !profiled;
+    profiled |= profile;
+    boolean recording = false;
+    List<Double> ms = new ArrayList<>();
+    try {
+      for (int i = 0; i < warmup + steps; i++) {
+        if (profile && i == warmup) {
+          JniUtils.startProfile(false, false, false);
+          recording = true;
+        }
+        double stepMs = step.getAsDouble();
+        if (i >= warmup) {
+          ms.add(stepMs);
+        }
+      }
+    } finally {
+      if (recording) {
+        JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
+      }
+    }
+    if (profile) {
+      logProfile();
+    }
+    return Samples.of(ms);
+  }
+
+  private void logProfile() {
+    log.accept(
+        "profile of the "
+            + steps
+            + " timed steps above (libtorch's profiler, host time; trace: "
+            + profileTrace
+            + "):\n"
+            + OpProfile.read(profileTrace).table(25, steps));
   }
 }

@@ -31,7 +31,7 @@ class BenchPartTest {
   }
 
   @Test
-  void aProfileNeedsATrainingPart(@TempDir Path tmp) throws Exception {
+  void aProfileNeedsATimedPart(@TempDir Path tmp) throws Exception {
     Path config = Files.writeString(tmp.resolve("c.yml"), "batch_size: 2\n");
     ConfigException e =
         assertThrows(
@@ -40,10 +40,10 @@ class BenchPartTest {
                 Benchmark.builder()
                     .setConfigs(config, config)
                     .setWorkDir(tmp)
-                    .optOnly(EnumSet.of(BenchPart.INFERENCE, BenchPart.EVAL))
+                    .optOnly(EnumSet.of(BenchPart.EVAL, BenchPart.LOADER))
                     .optProfile(tmp.resolve("trace.json"))
                     .build());
-    assertTrue(e.getMessage().contains("--profile records training steps"), e.getMessage());
+    assertTrue(e.getMessage().contains("--profile records timed steps"), e.getMessage());
   }
 
   @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The benchmark at a tiny size: every measurement present and plausible, as text and JSON. */
 @Tag("slow")
@@ -137,10 +139,11 @@ class BenchmarkTest {
         "no distillation part, so no teacher weights are written");
   }
 
-  @Test
-  void aProfileOfTheTimedStepsIsWrittenAndSummarised() {
+  @ParameterizedTest
+  @ValueSource(strings = {"train_student", "inference"})
+  void aProfileOfTheTimedStepsIsWrittenAndSummarised(String part) {
     for (int run = 0; run < 2; run++) { // the second run shows the profiler was switched off
-      Path trace = tmp.resolve("trace" + run + ".json");
+      Path trace = tmp.resolve(part + "_trace" + run + ".json");
       List<String> log = new ArrayList<>();
       Benchmark.builder()
           .setConfigs(teacher, student)
@@ -148,16 +151,20 @@ class BenchmarkTest {
           .optBatchSize(2)
           .optSteps(1, 2)
           .optNumWorkers(0)
-          .optOnly(BenchPart.parseList("train_student"))
+          .optOnly(BenchPart.parseList(part))
           .optProfile(trace)
           .optLog(log::add)
-          .setWorkDir(tmp.resolve("work_profile" + run))
+          .setWorkDir(tmp.resolve("work_profile_" + part + run))
           .build()
           .run();
       OpProfile profile = OpProfile.read(trace);
       assertTrue(
           profile.ops().stream().anyMatch(op -> op.name().contains("convolution")),
           profile.ops().toString());
+      assertEquals(
+          part.startsWith("train"),
+          profile.ops().stream().anyMatch(op -> op.name().contains("convolution_backward")),
+          "a backward pass in the profile of " + part + ": " + profile.ops());
       String summary = String.join("\n", log);
       assertTrue(summary.contains("profile of the 2 timed steps"), summary);
       assertTrue(summary.contains("operator (host self time)"), summary);
