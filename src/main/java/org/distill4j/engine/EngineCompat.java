@@ -2,7 +2,9 @@ package org.distill4j.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
@@ -86,6 +88,28 @@ public final class EngineCompat {
       return JniUtils.interpolate((PtNDArray) x, new long[] {height, width}, BILINEAR, false);
     }
     return BilinearMatrices.resize(x, height, width, alignCorners);
+  }
+
+  /**
+   * Max pooling of an NCHW array (floor mode), PyTorch's {@code max_pool2d}. A float32 array on the
+   * CPU in a forward pass that records no gradients (evaluation, prediction, a frozen teacher) goes
+   * through {@link SliceMaxPool}, the same values several times faster than libtorch 2.7.1's CPU
+   * kernel; anything else through the kernel, whose backward pass gives each window's gradient to
+   * one element as PyTorch does.
+   */
+  public static NDArray maxPool2d(NDArray x, Shape kernel, Shape stride, Shape padding) {
+    if (takesSlicePool(x)) {
+      return SliceMaxPool.maxPool2d(x, kernel, stride, padding);
+    }
+    return Pool.maxPool2d(x, kernel, stride, padding, false);
+  }
+
+  /** True when {@link #maxPool2d} computes {@code x}'s pooling with {@link SliceMaxPool}. */
+  static boolean takesSlicePool(NDArray x) {
+    return x instanceof PtNDArray
+        && x.getDataType() == DataType.FLOAT32
+        && !x.getDevice().isGpu()
+        && !JniUtils.isGradMode();
   }
 
   /** True when a CUDA GPU is visible to this process. */

@@ -3,7 +3,9 @@ package org.distill4j.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -165,6 +167,37 @@ class EngineCompatTest {
     assertArrayEquals(
         ScriptedOps.get().upsampleBilinear(small, 64, 65).toFloatArray(),
         EngineCompat.resizeBilinear(small, 64, 65, false).toFloatArray());
+  }
+
+  @Test
+  void maxPoolTakesTheSlicesOnlyWhereNoGradientIsRecorded() {
+    NDArray x = manager.randomNormal(new Shape(1, 2, 6, 6));
+    assertTrue(EngineCompat.takesSlicePool(x), "a float32 forward without gradients");
+    NDArray bf16 =
+        ScriptedOps.get()
+            .conv2dBf16(
+                x,
+                manager.randomNormal(new Shape(2, 2, 1, 1)),
+                null,
+                new ScriptedOps.ConvGeometry(1, 1, 0, 0, 1, 1, 1));
+    assertFalse(EngineCompat.takesSlicePool(bf16), "bfloat16 keeps the kernel");
+
+    // Training: the kernel, whose backward gives each window's gradient to one of its tied
+    // elements (a maximum of views would split it between them).
+    NDArray ones = manager.ones(new Shape(1, 1, 4, 4));
+    ones.setRequiresGradient(true);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      assertFalse(EngineCompat.takesSlicePool(ones));
+      NDArray y = EngineCompat.maxPool2d(ones, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0));
+      gc.backward(y.sum());
+    }
+    float[] grad = ones.getGradient().toFloatArray();
+    int receiving = 0;
+    for (float g : grad) {
+      assertTrue(g == 0f || g == 1f, "a whole window's gradient or none: " + g);
+      receiving += g == 1f ? 1 : 0;
+    }
+    assertEquals(4, receiving, "one element per window");
   }
 
   @Test

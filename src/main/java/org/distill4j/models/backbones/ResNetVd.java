@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.distill4j.engine.EngineCompat;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.layers.PaddleConv;
 import org.distill4j.models.taps.TapHub;
@@ -87,7 +87,7 @@ public final class ResNetVd extends TappedBlock {
     for (ConvBNLayer conv : stem) {
       x = run(conv, ps, x, training, params);
     }
-    x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
+    x = EngineCompat.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD);
     taps.publish(poolPath, x);
     NDList feats = new NDList(4);
     for (int s = 0; s < stages.size(); s++) {
