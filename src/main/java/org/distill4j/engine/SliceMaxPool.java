@@ -25,7 +25,8 @@ final class SliceMaxPool {
   /**
    * The max pooling of the NCHW array {@code x}; the result lives in {@code x}'s manager.
    *
-   * @throws IllegalArgumentException for a window that does not fit the padded input
+   * @throws IllegalArgumentException for a window that does not fit the padded input, or a geometry
+   *     libtorch refuses (padding over half the kernel)
    */
   static NDArray maxPool2d(NDArray x, Shape kernel, Shape stride, Shape padding) {
     Shape s = x.getShape();
@@ -43,20 +44,28 @@ final class SliceMaxPool {
     }
   }
 
+  /** PyTorch's checks and output size (floor mode). */
   private static long outputSize(long in, long kernel, long stride, long padding) {
-    long out = (in + 2 * padding - kernel) / stride + 1;
-    if (kernel <= 0 || stride <= 0 || padding < 0 || in + 2 * padding < kernel || out <= 0) {
+    if (kernel <= 0 || stride <= 0 || padding < 0 || 2 * padding > kernel) {
+      throw new IllegalArgumentException(
+          "max pooling: kernel "
+              + kernel
+              + ", stride "
+              + stride
+              + " and padding "
+              + padding
+              + " do not make a pooling (both positive, padding at most half the kernel)");
+    }
+    if (in + 2 * padding < kernel) {
       throw new IllegalArgumentException(
           "max pooling: a window of "
               + kernel
-              + " (stride "
-              + stride
-              + ", padding "
+              + " (padding "
               + padding
               + ") does not fit an input of "
               + in);
     }
-    return out;
+    return (in + 2 * padding - kernel) / stride + 1;
   }
 
   /** {@code x} itself, or a copy in {@code scope} surrounded by negative infinity. */

@@ -3,6 +3,7 @@ package org.distill4j.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -103,8 +104,22 @@ class SliceMaxPoolTest {
             IllegalArgumentException.class,
             () -> SliceMaxPool.maxPool2d(x, new Shape(5, 5), new Shape(1, 1), new Shape(1, 1)));
     assertEquals(
-        "max pooling: a window of 5 (stride 1, padding 1) does not fit an input of 2",
-        e.getMessage());
+        "max pooling: a window of 5 (padding 1) does not fit an input of 2", e.getMessage());
+  }
+
+  @Test
+  void paddingOverHalfTheKernelIsRefusedAsLibtorchRefusesIt() {
+    NDArray x = manager.zeros(new Shape(1, 1, 6, 6));
+    Shape k = new Shape(3, 3);
+    Shape s = new Shape(2, 2);
+    Shape p = new Shape(2, 2);
+    assertThrows(Exception.class, () -> Pool.maxPool2d(x, k, s, p, false));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SliceMaxPool.maxPool2d(x, k, s, p));
+    assertTrue(e.getMessage().contains("padding at most half the kernel"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SliceMaxPool.maxPool2d(x, k, new Shape(0, 0), new Shape(1, 1)));
   }
 
   /** Float bits with every NaN made the same, so that arrays compare exactly. */
