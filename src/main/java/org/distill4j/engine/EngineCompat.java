@@ -35,6 +35,9 @@ public final class EngineCompat {
    */
   static final long SMALL_OUTPUT = 128;
 
+  private static final Shape HALVING = new Shape(2, 2);
+  private static final Shape NO_PADDING = new Shape(0, 0);
+
   private EngineCompat() {}
 
   /**
@@ -93,18 +96,33 @@ public final class EngineCompat {
   /**
    * Max pooling of an NCHW array (floor mode), PyTorch's {@code max_pool2d}. A float32 array on the
    * CPU in a forward pass that records no gradients (evaluation, prediction, a frozen teacher) goes
-   * through {@link SliceMaxPool}, the same values several times faster than libtorch 2.7.1's CPU
-   * kernel; anything else through the kernel, whose backward pass gives each window's gradient to
-   * one element as PyTorch does.
+   * through {@link SlicePooling}, the same values (up to the sign of a zero) several times faster
+   * than libtorch 2.7.1's CPU kernel; anything else through the kernel, whose backward pass gives
+   * each window's gradient to one element as PyTorch does.
    */
   public static NDArray maxPool2d(NDArray x, Shape kernel, Shape stride, Shape padding) {
     if (takesSlicePool(x)) {
-      return SliceMaxPool.maxPool2d(x, kernel, stride, padding);
+      return SlicePooling.maxPool2d(x, kernel, stride, padding);
     }
     return Pool.maxPool2d(x, kernel, stride, padding, false);
   }
 
-  /** True when {@link #maxPool2d} computes {@code x}'s pooling with {@link SliceMaxPool}. */
+  /**
+   * ResNet-D's shortcut pooling: 2x2 average pooling, stride 2, ceil mode, padded cells not counted
+   * (Paddle's {@code AvgPool2D(2, 2, 0, ceil_mode=True)}, exclusive). An array {@link #maxPool2d}
+   * would pool from views, with an even height and width (so no window is partial), goes through
+   * {@link SlicePooling}, the kernel's values (up to the sign of a zero); anything else through the
+   * kernel.
+   */
+  public static NDArray averagePool2x2(NDArray x) {
+    Shape s = x.getShape();
+    if (takesSlicePool(x) && s.get(2) % 2 == 0 && s.get(3) % 2 == 0) {
+      return SlicePooling.averagePool2x2(x);
+    }
+    return Pool.avgPool2d(x, HALVING, HALVING, NO_PADDING, true, false);
+  }
+
+  /** True when {@link #maxPool2d} computes {@code x}'s pooling with {@link SlicePooling}. */
   static boolean takesSlicePool(NDArray x) {
     return x instanceof PtNDArray
         && x.getDataType() == DataType.FLOAT32

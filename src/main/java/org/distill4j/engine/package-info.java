@@ -8,7 +8,7 @@
  * convolution), with the thread's precision scope that picks the latter ({@link
  * org.distill4j.engine.Autocast}, the {@code amp} config key); and libtorch kernels slower than the
  * same result computed another way ({@link org.distill4j.engine.BilinearMatrices} for small
- * resizes, {@link org.distill4j.engine.SliceMaxPool} for max pooling without gradients).
+ * resizes, {@link org.distill4j.engine.SlicePooling} for pooling without gradients).
  *
  * <p>Depends only on {@code config} and DJL.
  */

@@ -201,6 +201,23 @@ class EngineCompatTest {
   }
 
   @Test
+  void averagePoolTakesTheViewsForEvenSizesAndTheKernelForPartialWindows() {
+    // An odd size has a partial last window (ceil mode, padded cells not counted): the kernel's.
+    NDArray odd = manager.randomNormal(new Shape(1, 2, 5, 7));
+    NDArray pooled = EngineCompat.averagePool2x2(odd);
+    assertEquals(new Shape(1, 2, 3, 4), pooled.getShape());
+    assertArrayEquals(
+        ai.djl.nn.pooling.Pool.avgPool2d(
+                odd, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false)
+            .toFloatArray(),
+        pooled.toFloatArray());
+    NDArray even = manager.randomNormal(new Shape(1, 2, 6, 4));
+    assertArrayEquals(
+        SlicePooling.averagePool2x2(even).toFloatArray(),
+        EngineCompat.averagePool2x2(even).toFloatArray());
+  }
+
+  @Test
   void rejectsNonNchwInputAndEmptySizes() {
     NDArray flat = manager.zeros(new Shape(4, 4));
     assertThrows(

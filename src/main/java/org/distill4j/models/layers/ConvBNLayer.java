@@ -10,9 +10,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.distill4j.engine.EngineCompat;
 import org.distill4j.engine.HostScalars;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TappedBlock;
@@ -33,7 +33,6 @@ import org.distill4j.models.taps.TappedBlock;
  * running statistics.
  */
 public final class ConvBNLayer extends TappedBlock {
-  private static final Shape VD_POOL = new Shape(2, 2);
   private static final float BN_MOMENTUM = 0.9f;
   private static final float BN_EPS = 1e-5f;
 
@@ -115,7 +114,7 @@ public final class ConvBNLayer extends TappedBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     if (vdPool) {
-      x = Pool.avgPool2d(x, VD_POOL, VD_POOL, new Shape(0, 0), true, false);
+      x = EngineCompat.averagePool2x2(x);
     }
     x = run(conv, ps, x, training, params);
     x = training ? trainingBatchNorm(ps, x) : run(bn, ps, x, false, params);

@@ -7,20 +7,28 @@ import ai.djl.ndarray.types.Shape;
 import java.util.function.LongFunction;
 
 /**
- * Max pooling (floor mode, no dilation) computed as the maximum of strided views of the input: the
- * input padded with negative infinity, the maximum over the kernel's columns taken first, then over
- * its rows. The maximum is exact and propagates NaN, as libtorch's kernel does, so the result is
- * the kernel's bit for bit.
+ * Pooling computed from strided views of the input, for forward passes that record no gradients
+ * ({@link EngineCompat#maxPool2d} and {@link EngineCompat#averagePool2x2} decide), with the same
+ * numbers as libtorch's kernels to the last bit; only a zero result may carry the other sign (-0
+ * for +0 or the reverse: the kernels keep the first of equal maxima and sum from +0, the views do
+ * neither), which compares equal and changes no later result's value:
  *
- * <p>Why: libtorch 2.7.1's CPU kernel also writes the index of each maximum (for a backward pass)
- * and is slower than PyTorch 1.13's; ResNet_vd's stem pooling (3x3, stride 2, padding 1) of
- * 4x64x128x128 took 18.4–19.9 ms with it and 4.6–5.7 ms this way. Only for forward passes that
- * record no gradients ({@link EngineCompat#maxPool2d} decides): where two elements of a window tie,
- * the gradient of a maximum is shared between them, the kernel's goes to one, so training keeps the
- * kernel.
+ * <ul>
+ *   <li>{@link #maxPool2d} (floor mode, no dilation): the input padded with negative infinity, the
+ *       maximum over the kernel's columns taken first, then over its rows. The maximum is exact and
+ *       propagates NaN, as the kernel does. libtorch 2.7.1's CPU kernel also writes the index of
+ *       each maximum (for a backward pass) and is slower than PyTorch 1.13's: ResNet_vd's stem
+ *       pooling (3x3, stride 2, padding 1) of 4x64x128x128 took 18.4–19.9 ms with it and 4.6–5.7 ms
+ *       this way. Where two elements of a window tie, the gradient of a maximum is shared between
+ *       them and the kernel's goes to one, so training keeps the kernel.
+ *   <li>{@link #averagePool2x2} (2x2, stride 2, an even height and width, so no window is partial):
+ *       the four views added in the kernel's order (top left, top right, bottom left, bottom right)
+ *       and divided by 4, as the kernel sums and divides. ResNet-D's shortcut pooling of
+ *       4x256x64x64 took 10.4 ms with the kernel and 6.5 ms this way.
+ * </ul>
  */
-final class SliceMaxPool {
-  private SliceMaxPool() {}
+final class SlicePooling {
+  private SlicePooling() {}
 
   /**
    * The max pooling of the NCHW array {@code x}; the result lives in {@code x}'s manager.
@@ -42,6 +50,38 @@ final class SliceMaxPool {
       pooled.attach(x.getManager());
       return pooled;
     }
+  }
+
+  /**
+   * The 2x2, stride-2 average pooling of the NCHW array {@code x} whose height and width are even;
+   * the result lives in {@code x}'s manager.
+   *
+   * @throws IllegalArgumentException for an odd height or width
+   */
+  static NDArray averagePool2x2(NDArray x) {
+    Shape s = x.getShape();
+    if (s.get(2) % 2 != 0 || s.get(3) % 2 != 0) {
+      throw new IllegalArgumentException(
+          "2x2 average pooling from views needs an even height and width, got " + s);
+    }
+    try (NDManager scope = x.getManager().newSubManager()) {
+      NDArray sum = inScope(scope, inScope(scope, x.get(QUARTERS[0])).add(quarter(scope, x, 1)));
+      sum.addi(quarter(scope, x, 2)).addi(quarter(scope, x, 3)).divi(4f);
+      sum.attach(x.getManager());
+      return sum;
+    }
+  }
+
+  /** The four positions of a 2x2 window, in the order the kernel adds them. */
+  private static final NDIndex[] QUARTERS = {
+    new NDIndex(":, :, 0::2, 0::2"),
+    new NDIndex(":, :, 0::2, 1::2"),
+    new NDIndex(":, :, 1::2, 0::2"),
+    new NDIndex(":, :, 1::2, 1::2")
+  };
+
+  private static NDArray quarter(NDManager scope, NDArray x, int position) {
+    return inScope(scope, x.get(QUARTERS[position]));
   }
 
   /** PyTorch's checks and output size (floor mode). */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class SliceMaxPoolTest {
+class SlicePoolingTest {
   private static NDManager manager;
 
   @BeforeAll
@@ -64,15 +64,42 @@ class SliceMaxPoolTest {
     "3, 3, 0, 9, 10",
     "2, 1, 1, 3, 3",
   })
-  void givesTheKernelsValuesBitForBit(int kernel, int stride, int padding, int h, int w) {
+  void givesTheKernelsValues(int kernel, int stride, int padding, int h, int w) {
     Shape k = new Shape(kernel, kernel);
     Shape s = new Shape(stride, stride);
     Shape p = new Shape(padding, padding);
     NDArray x = input(2, 3, h, w, 31L * h + w);
     NDArray expected = Pool.maxPool2d(x, k, s, p, false);
-    NDArray actual = SliceMaxPool.maxPool2d(x, k, s, p);
+    NDArray actual = SlicePooling.maxPool2d(x, k, s, p);
     assertEquals(expected.getShape(), actual.getShape());
     assertArrayEquals(bits(expected), bits(actual));
+  }
+
+  @Test
+  void windowsOfZerosOfBothSignsGiveZero() {
+    // Every order of -0 and +0 in a 2x2 window: the kernel keeps the first of equal maxima and sums
+    // from +0, the views do neither, so a zero may come out with the other sign (equal as numbers).
+    float[] values = new float[16 * 4];
+    for (int window = 0; window < 16; window++) {
+      for (int cell = 0; cell < 4; cell++) {
+        values[window * 4 + cell] = ((window >> cell) & 1) == 1 ? -0f : 0f;
+      }
+    }
+    // 16 windows side by side: a 2 x 32 image, cell (r, c) of window k at column 2k + c.
+    float[] image = new float[2 * 32];
+    for (int window = 0; window < 16; window++) {
+      for (int cell = 0; cell < 4; cell++) {
+        image[(cell / 2) * 32 + window * 2 + cell % 2] = values[window * 4 + cell];
+      }
+    }
+    NDArray x = manager.create(image, new Shape(1, 1, 2, 32));
+    Shape two = new Shape(2, 2);
+    Shape none = new Shape(0, 0);
+    assertArrayEquals(
+        bits(Pool.maxPool2d(x, two, two, none, false)),
+        bits(SlicePooling.maxPool2d(x, two, two, none)));
+    assertArrayEquals(
+        bits(Pool.avgPool2d(x, two, two, none, true, false)), bits(SlicePooling.averagePool2x2(x)));
   }
 
   @Test
@@ -82,17 +109,38 @@ class SliceMaxPoolTest {
     Shape s = new Shape(2, 1);
     Shape p = new Shape(1, 0);
     assertArrayEquals(
-        bits(Pool.maxPool2d(x, k, s, p, false)), bits(SliceMaxPool.maxPool2d(x, k, s, p)));
+        bits(Pool.maxPool2d(x, k, s, p, false)), bits(SlicePooling.maxPool2d(x, k, s, p)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"8, 10", "2, 2", "16, 6", "32, 32"})
+  void averagePoolingGivesTheKernelsValues(int h, int w) {
+    NDArray x = input(2, 3, h, w, 7L * h + w);
+    NDArray expected =
+        Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false);
+    NDArray actual = SlicePooling.averagePool2x2(x);
+    assertEquals(expected.getShape(), actual.getShape());
+    assertArrayEquals(bits(expected), bits(actual));
+  }
+
+  @Test
+  void averagePoolingFromViewsRefusesAnOddSize() {
+    NDArray x = manager.zeros(new Shape(1, 1, 5, 4));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SlicePooling.averagePool2x2(x));
+    assertTrue(e.getMessage().contains("even height and width"), e.getMessage());
   }
 
   @Test
   void theResultOutlivesTheInputsManagerScope() {
     try (NDManager step = manager.newSubManager()) {
       NDArray x = step.randomNormal(new Shape(1, 1, 6, 6));
-      NDArray y = SliceMaxPool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
+      NDArray y = SlicePooling.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
+      NDArray z = SlicePooling.averagePool2x2(x);
       assertEquals(step, y.getManager());
-      // the views and partial results are gone with their scope; the input and output remain
-      assertEquals(2, step.getManagedArrays().size(), step.getManagedArrays().toString());
+      assertEquals(step, z.getManager());
+      // the views and partial results are gone with their scope; the input and outputs remain
+      assertEquals(3, step.getManagedArrays().size(), step.getManagedArrays().toString());
     }
   }
 
@@ -102,7 +150,7 @@ class SliceMaxPoolTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> SliceMaxPool.maxPool2d(x, new Shape(5, 5), new Shape(1, 1), new Shape(1, 1)));
+            () -> SlicePooling.maxPool2d(x, new Shape(5, 5), new Shape(1, 1), new Shape(1, 1)));
     assertEquals(
         "max pooling: a window of 5 (padding 1) does not fit an input of 2", e.getMessage());
   }
@@ -115,19 +163,22 @@ class SliceMaxPoolTest {
     Shape p = new Shape(2, 2);
     assertThrows(Exception.class, () -> Pool.maxPool2d(x, k, s, p, false));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SliceMaxPool.maxPool2d(x, k, s, p));
+        assertThrows(IllegalArgumentException.class, () -> SlicePooling.maxPool2d(x, k, s, p));
     assertTrue(e.getMessage().contains("padding at most half the kernel"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> SliceMaxPool.maxPool2d(x, k, new Shape(0, 0), new Shape(1, 1)));
+        () -> SlicePooling.maxPool2d(x, k, new Shape(0, 0), new Shape(1, 1)));
   }
 
-  /** Float bits with every NaN made the same, so that arrays compare exactly. */
+  /**
+   * Float bits with every NaN made the same and -0 made +0, so that arrays compare exactly as
+   * numbers: any other difference, even in the last bit, fails.
+   */
   private static int[] bits(NDArray a) {
     float[] f = a.toFloatArray();
     int[] b = new int[f.length];
     for (int i = 0; i < f.length; i++) {
-      b[i] = Float.floatToIntBits(f[i]);
+      b[i] = Float.floatToIntBits(f[i] == 0f ? 0f : f[i]);
     }
     return b;
   }
