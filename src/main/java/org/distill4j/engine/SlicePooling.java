@@ -28,6 +28,14 @@ import java.util.function.LongFunction;
  * </ul>
  */
 final class SlicePooling {
+  /** The four positions of a 2x2 window, in the order the kernel adds them. */
+  private static final NDIndex[] QUARTERS = {
+    new NDIndex(":, :, 0::2, 0::2"),
+    new NDIndex(":, :, 0::2, 1::2"),
+    new NDIndex(":, :, 1::2, 0::2"),
+    new NDIndex(":, :, 1::2, 1::2")
+  };
+
   private SlicePooling() {}
 
   /**
@@ -65,20 +73,12 @@ final class SlicePooling {
           "2x2 average pooling from views needs an even height and width, got " + s);
     }
     try (NDManager scope = x.getManager().newSubManager()) {
-      NDArray sum = inScope(scope, inScope(scope, x.get(QUARTERS[0])).add(quarter(scope, x, 1)));
+      NDArray sum = inScope(scope, quarter(scope, x, 0).add(quarter(scope, x, 1)));
       sum.addi(quarter(scope, x, 2)).addi(quarter(scope, x, 3)).divi(4f);
       sum.attach(x.getManager());
       return sum;
     }
   }
-
-  /** The four positions of a 2x2 window, in the order the kernel adds them. */
-  private static final NDIndex[] QUARTERS = {
-    new NDIndex(":, :, 0::2, 0::2"),
-    new NDIndex(":, :, 0::2, 1::2"),
-    new NDIndex(":, :, 1::2, 0::2"),
-    new NDIndex(":, :, 1::2, 1::2")
-  };
 
   private static NDArray quarter(NDManager scope, NDArray x, int position) {
     return inScope(scope, x.get(QUARTERS[position]));
