@@ -54,15 +54,12 @@ final class StepTimer {
    * (host time per operator; it slows the steps it records, so those timings are not comparable).
    */
   Samples timed(SegTrainer.Builder trainer) {
-    boolean profile = profileTrace != null && !profiled;
-    profiled |= profile;
-    boolean[] recording = {false};
     List<Double> ms = new ArrayList<>();
-    if (profile && warmup == 0) {
-      JniUtils.startProfile(false, false, false);
-      recording[0] = true;
-    }
-    try {
+    ProfileRun profile = new ProfileRun();
+    try (profile) {
+      if (warmup == 0) {
+        profile.start();
+      }
       trainer
           .addListener(
               new TrainingListener() {
@@ -71,23 +68,15 @@ final class StepTimer {
                   if (it.iteration() > warmup) {
                     ms.add((it.batchCost() - it.readerCost()) * 1000);
                   }
-                  if (profile && it.iteration() == warmup) {
-                    JniUtils.startProfile(false, false, false);
-                    recording[0] = true;
+                  if (it.iteration() == warmup) {
+                    profile.start();
                   }
                 }
               })
           .build()
           .train();
-    } finally {
-      if (recording[0]) {
-        // Also after a failed run: a profiler left on would refuse the next start.
-        JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
-      }
     }
-    if (profile) {
-      logProfile();
-    }
+    profile.report();
     return Samples.of(ms);
   }
 
@@ -97,30 +86,58 @@ final class StepTimer {
    * #timed} does its steps when this timer has a profile file and has not used it yet.
    */
   Samples timedCalls(DoubleSupplier step) {
-    boolean profile = profileTrace != null && !profiled;
-    profiled |= profile;
-    boolean recording = false;
     List<Double> ms = new ArrayList<>();
-    try {
+    ProfileRun profile = new ProfileRun();
+    try (profile) {
       for (int i = 0; i < warmup + steps; i++) {
-        if (profile && i == warmup) {
-          JniUtils.startProfile(false, false, false);
-          recording = true;
+        if (i == warmup) {
+          profile.start();
         }
         double stepMs = step.getAsDouble();
         if (i >= warmup) {
           ms.add(stepMs);
         }
       }
-    } finally {
+    }
+    profile.report();
+    return Samples.of(ms);
+  }
+
+  /**
+   * libtorch's profiler for one timed run: it records only the first run of a timer with a profile
+   * file, from the first timed step on.
+   */
+  private final class ProfileRun implements AutoCloseable {
+    private final boolean wanted = profileTrace != null && !profiled;
+    private boolean recording;
+
+    ProfileRun() {
+      profiled |= wanted;
+    }
+
+    /** Starts recording if this run is the profiled one and is not recording yet. */
+    void start() {
+      if (wanted && !recording) {
+        JniUtils.startProfile(false, false, false);
+        recording = true;
+      }
+    }
+
+    /** Stops recording, also after a failed run: a profiler left on would refuse the next start. */
+    @Override
+    public void close() {
       if (recording) {
+        recording = false;
         JniUtils.stopProfile(profileTrace.toAbsolutePath().toString());
       }
     }
-    if (profile) {
-      logProfile();
+
+    /** Logs the operators of the recorded steps, if this run was profiled. */
+    void report() {
+      if (wanted) {
+        logProfile();
+      }
     }
-    return Samples.of(ms);
   }
 
   private void logProfile() {
