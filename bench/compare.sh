@@ -10,25 +10,29 @@
 # that same libtorch binary, so that both sides use the same kernels.
 # NUM_WORKERS (0): distill4j's loader threads during the timed steps.
 # AMP=bf16 runs distill4j with --amp bf16 and PyTorch twice, in float32 and under its own autocast
-# (bfloat16), and prints distill4j's bf16 times against both.
+# (bfloat16), and prints distill4j's bf16 times against both. TEACHER_AMP (default: AMP) is
+# distill4j's --teacher_amp, the distillation step's frozen teacher: autocast computes the
+# reference's teacher in bfloat16 too, so by default both sides distil from a bf16 teacher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-/usr/bin/python3}"
 steps="${STEPS:-20}"
 rounds="${ROUNDS:-1}"
 amp="${AMP:-none}"
+teacher_amp="${TEACHER_AMP:-$amp}"
 # The reference trains on tensors made once, with no loader; so by default distill4j's bench loads
 # its batches in the training thread (--num_workers 0): the step times exclude the loading either
 # way (batch_cost - reader_cost), but loader threads would run beside the step on the same cores.
 workers="${NUM_WORKERS:-0}"
 case "$amp" in none|bf16) ;; *) echo "AMP must be none or bf16, got '$amp'" >&2; exit 2 ;; esac
+case "$teacher_amp" in none|bf16) ;; *) echo "TEACHER_AMP must be none or bf16, got '$teacher_amp'" >&2; exit 2 ;; esac
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
 run_java() {
   ( if [[ -n "${MACHINE_PYTORCH_ENV:-}" ]]; then source "$MACHINE_PYTORCH_ENV"; fi
     bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --amp "$amp" \
-      --num_workers "$workers" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
+      --teacher_amp "$teacher_amp" --num_workers "$workers" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
 run_python() {
   "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"
   if [[ "$amp" != none ]]; then
@@ -41,15 +45,17 @@ for size in "${sizes[@]}"; do
     else run_python "$size" "$r"; run_java "$size" "$r"; fi
   done
 done
-"$python" - "$out" "$rounds" "$amp" "$workers" "${sizes[@]}" <<'PY'
+"$python" - "$out" "$rounds" "$amp" "$workers" "$teacher_amp" "${sizes[@]}" <<'PY'
 import json, statistics, sys
-out, rounds, amp, workers, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+out, rounds, amp, workers, teacher_amp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+sizes = sys.argv[6:]
 keys = ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
         "teacher inference forward ms")
 engines = [json.load(open(f"{out}/{side}_{sizes[0]}_0.json"))["context"]["engine"] for side in ("java", "python")]
 print(f"distill4j on {engines[0]} ({workers} loader workers); the reference on {engines[1]}")
 if amp != "none":
-    print(f"distill4j with --amp {amp}; PyTorch in float32 (fp32) and under torch.autocast {amp} (amp)")
+    print(f"distill4j with --amp {amp} --teacher_amp {teacher_amp}; PyTorch in float32 (fp32) and"
+          f" under torch.autocast {amp} (amp)")
     print(f"{'size':>5} {'measurement':<30} {'distill4j ms':>12} {'fp32 ms':>8} {'amp ms':>8} "
           f"{'/fp32':>6} {'/amp':>6} {'rounds /fp32':>12}")
     for size in sizes:

@@ -21,7 +21,15 @@ final class BenchConfigs {
    * @param dataRoot the dataset both splits read, or null to keep the config's own
    */
   static ResolvedConfig derive(
-      Path base, Path dir, String name, int size, int batch, int iters, Path dataRoot, Amp amp) {
+      Path base,
+      Path dir,
+      String name,
+      int size,
+      int batch,
+      int iters,
+      Path dataRoot,
+      Amp amp,
+      Amp teacherAmp) {
     String root = dataRoot == null ? "" : "  dataset_root: '" + dataRoot.toAbsolutePath() + "'";
     String yaml =
         String.join(
@@ -30,6 +38,7 @@ final class BenchConfigs {
             "batch_size: " + batch,
             "iters: " + iters,
             "amp: " + amp.configName(),
+            "teacher_amp: " + teacherAmp.configName(),
             "train_dataset:",
             root,
             "  transforms:",

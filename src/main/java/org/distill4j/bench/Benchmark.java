@@ -25,7 +25,7 @@ import org.distill4j.data.SegDataset;
 import org.distill4j.data.loader.Batch;
 import org.distill4j.data.loader.DataLoader;
 import org.distill4j.distill.DistillSetup;
-import org.distill4j.engine.Autocast;
+import org.distill4j.distill.FrozenTeacher;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.synthetic.SyntheticFundusGenerator;
@@ -68,6 +68,7 @@ public final class Benchmark {
   private final int numWorkers;
   private final int memoryIters;
   private final Amp amp;
+  private final Amp teacherAmp;
   private final Set<BenchPart> parts;
   private final Path workDir;
   private final Consumer<String> log;
@@ -85,6 +86,7 @@ public final class Benchmark {
     this.numWorkers = b.numWorkers;
     this.memoryIters = b.memoryIters;
     this.amp = b.amp;
+    this.teacherAmp = b.teacherAmp;
     this.parts = b.parts;
     this.workDir = b.workDir;
     this.log = b.log;
@@ -105,6 +107,7 @@ public final class Benchmark {
     report.context("input", size + "x" + size + ", batch " + batchSize);
     report.context("warmup, steps", warmup + ", " + steps);
     report.context("amp", amp.configName());
+    report.context("teacher_amp", teacherAmp.configName());
     int iters = warmup + steps;
     dataRoot = benchData();
     report.context(
@@ -151,7 +154,8 @@ public final class Benchmark {
   }
 
   private ResolvedConfig derive(Path config, String name, int iters) {
-    return BenchConfigs.derive(config, workDir, name, size, batchSize, iters, dataRoot, amp);
+    return BenchConfigs.derive(
+        config, workDir, name, size, batchSize, iters, dataRoot, amp, teacherAmp);
   }
 
   /**
@@ -195,19 +199,22 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * The teacher's forward pass as a distillation step runs it ({@link FrozenTeacher}, in {@code
+   * amp}'s precision: in bf16 with its weights rounded once).
+   */
   Samples teacherForward(ResolvedConfig teacher) {
     log.accept("timing the teacher's inference forward ...");
     try (TrainingSetup setup = TrainingSetup.fromConfig(teacher, 0)) {
       SegmentationModel model = setup.model(); // its pretrained weights are loaded when built
+      FrozenTeacher frozen = new FrozenTeacher(model, List.of(), amp);
       try (NDManager manager = model.manager().newSubManager()) {
         return timer.timedCalls(
             () -> {
               try (NDManager step = manager.newSubManager()) {
                 NDArray x = step.randomNormal(new Shape(batchSize, 3, size, size));
                 long t0 = System.nanoTime();
-                try (Autocast precision = Autocast.scope(amp)) {
-                  SegEvaluator.inferLogits(model, x).sum().getFloat();
-                }
+                frozen.forward(x).logits().get(0).sum().getFloat();
                 return (System.nanoTime() - t0) / 1e6;
               }
             });
@@ -297,6 +304,7 @@ public final class Benchmark {
     private int numWorkers = 2;
     private int memoryIters;
     private Amp amp = Amp.NONE;
+    private Amp teacherAmp = Amp.NONE;
     private Set<BenchPart> parts = EnumSet.allOf(BenchPart.class);
     private Path profileTrace;
     private Path workDir;
@@ -328,11 +336,20 @@ public final class Benchmark {
 
     /**
      * Mixed precision of the timed training steps (the model being trained) and of the timed
-     * inference forward; the frozen teacher of a distillation step stays float32 as in training.
-     * Default {@link Amp#NONE}.
+     * inference forward (the frozen teacher's, see {@link FrozenTeacher}); a distillation step's
+     * teacher follows {@link #optTeacherAmp}. Default {@link Amp#NONE}.
      */
     public Builder optAmp(Amp amp) {
       this.amp = java.util.Objects.requireNonNull(amp, "amp");
+      return this;
+    }
+
+    /**
+     * The frozen teacher's precision in the distillation steps (the student config's {@code
+     * teacher_amp}). Default {@link Amp#NONE}: float32, as in training.
+     */
+    public Builder optTeacherAmp(Amp teacherAmp) {
+      this.teacherAmp = java.util.Objects.requireNonNull(teacherAmp, "teacherAmp");
       return this;
     }
 

@@ -41,7 +41,8 @@ final class BenchCommand implements Main.Command {
                 "memory_iters",
                 "only",
                 "profile",
-                "amp"));
+                "amp",
+                "teacher_amp"));
     Path work;
     try {
       work = Files.createTempDirectory("distill4j-bench");
@@ -65,6 +66,7 @@ final class BenchCommand implements Main.Command {
                       : EnumSet.allOf(BenchPart.class))
               .optProfile(args.has("profile") ? args.path("profile") : null)
               .optAmp(Amp.parse(args.get("amp", "none"), "--amp"))
+              .optTeacherAmp(Amp.parse(args.get("teacher_amp", "none"), "--teacher_amp"))
               .setWorkDir(work)
               .optLog(line -> System.err.println("[BENCH] " + line))
               .build();

@@ -45,6 +45,7 @@ final class CheckCommand implements Main.Command {
     seg.iters();
     seg.batchSize();
     seg.amp();
+    seg.teacherAmp();
     org.distill4j.losses.LossMix.fromConfig(seg.loss(), org.distill4j.losses.Losses.registry());
     org.distill4j.train.optim.Optimizers.build(seg.optimizer()).close();
     org.distill4j.train.optim.Schedules.build(seg.lrScheduler(), seg.iters());

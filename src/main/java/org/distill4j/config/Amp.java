@@ -28,6 +28,15 @@ public enum Amp {
   /** The config key (top level) and flag name. */
   public static final String KEY = "amp";
 
+  /**
+   * The config key (top level of a student config) for the frozen teacher's precision in a
+   * distillation run: {@code none} (the default: float32, the teacher's exact outputs as targets)
+   * or {@code bf16} (its convolutions in bfloat16 with weights rounded once; faster where bf16
+   * pays, targets rounded as the teacher's own bf16 forward pass rounds them). Independent of
+   * {@link #KEY}, which sets the student's.
+   */
+  public static final String TEACHER_KEY = "teacher_amp";
+
   private final String configName;
 
   Amp(String configName) {

@@ -17,8 +17,9 @@ import java.util.Set;
 public final class SegConfig {
   /**
    * The top-level keys PaddleSeg understands, plus distill4j's {@code distill} section, {@code
-   * devices} (which devices train; see {@code org.distill4j.train.Devices}) and {@code amp} (mixed
-   * precision, see {@link Amp}).
+   * devices} (which devices train; see {@code org.distill4j.train.Devices}), {@code amp} (mixed
+   * precision, see {@link Amp}) and {@code teacher_amp} (a distillation's teacher, {@link
+   * Amp#TEACHER_KEY}).
    */
   public static final Set<String> KNOWN_TOP_LEVEL_KEYS =
       Collections.unmodifiableSet(
@@ -39,7 +40,8 @@ public final class SegConfig {
                   "test_config",
                   "export",
                   "devices",
-                  Amp.KEY)));
+                  Amp.KEY,
+                  Amp.TEACHER_KEY)));
 
   /** Class counts fixed by a dataset type, used when the dataset section has no num_classes. */
   private static final Map<String, Integer> DATASET_CLASSES =
@@ -68,6 +70,7 @@ public final class SegConfig {
     loss();
     numClasses();
     amp();
+    teacherAmp();
     return this;
   }
 
@@ -75,6 +78,14 @@ public final class SegConfig {
   public Amp amp() {
     String where = root.file() + ": " + root.childPath(Amp.KEY);
     return Amp.parse(root.get(Amp.KEY), where);
+  }
+
+  /**
+   * The {@code teacher_amp} key (a distillation's frozen teacher): {@link Amp#NONE} when absent.
+   */
+  public Amp teacherAmp() {
+    String where = root.file() + ": " + root.childPath(Amp.TEACHER_KEY);
+    return Amp.parse(root.get(Amp.TEACHER_KEY), where);
   }
 
   public int iters() {

@@ -86,7 +86,7 @@ public final class DistillSetup implements AutoCloseable {
       List<Block> connectors = connectors(spec);
       this.objective =
           new DistillObjective(
-              new FrozenTeacher(teacherModel, spec.teacherTaps()),
+              new FrozenTeacher(teacherModel, spec.teacherTaps(), studentSeg.teacherAmp()),
               student.loss(),
               outputLoss,
               spec,

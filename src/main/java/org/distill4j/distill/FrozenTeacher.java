@@ -10,6 +10,9 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.distill4j.config.Amp;
+import org.distill4j.engine.Autocast;
+import org.distill4j.engine.FrozenBf16Weights;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 
@@ -23,19 +26,43 @@ import org.distill4j.models.TapRecorder;
  * pass on a device other than the one holding the weights copies them there once (through a {@link
  * ParameterStore} kept per device, whose copies are frozen too), and later passes reuse that copy.
  * The weights never change, so the copies never go stale.
+ *
+ * <p>Precision ({@code teacher_amp}): float32 by default, so the targets are the teacher's exact
+ * outputs. With {@link Amp#BF16} its convolutions compute in bfloat16 as in an {@code amp: bf16}
+ * forward pass (see {@link Autocast}), with their weights rounded to bfloat16 once, on the first
+ * pass, instead of at every pass ({@link FrozenBf16Weights}); the logits and recorded tensors it
+ * hands out are float32 either way.
  */
 public final class FrozenTeacher implements TeacherOutputs {
   private final SegmentationModel model;
   private final TapRecorder recorder;
   private final Map<Device, ParameterStore> mirrors = new ConcurrentHashMap<>();
+  private final Amp precision;
+  private final FrozenBf16Weights bf16Weights;
 
   /**
+   * A teacher computing in float32.
+   *
    * @param model an initialised model holding the teacher's trained weights
    * @param taps the tap paths to record on every forward pass (may be empty)
    */
   public FrozenTeacher(SegmentationModel model, Collection<String> taps) {
+    this(model, taps, Amp.NONE);
+  }
+
+  /**
+   * @param model an initialised model holding the teacher's trained weights
+   * @param taps the tap paths to record on every forward pass (may be empty)
+   * @param precision {@link Amp#NONE} (float32) or {@link Amp#BF16}
+   * @throws org.distill4j.config.ConfigException when this engine cannot compute in {@code
+   *     precision}
+   */
+  public FrozenTeacher(SegmentationModel model, Collection<String> taps, Amp precision) {
+    Autocast.requireAvailable(precision);
     this.model = model;
     this.recorder = taps.isEmpty() ? null : new TapRecorder(taps);
+    this.precision = precision;
+    this.bf16Weights = precision == Amp.BF16 ? new FrozenBf16Weights() : null;
     for (Pair<String, Parameter> p : model.block().getParameters()) {
       p.getValue().freeze(true);
     }
@@ -43,6 +70,11 @@ public final class FrozenTeacher implements TeacherOutputs {
 
   public SegmentationModel model() {
     return model;
+  }
+
+  /** The precision its forward passes compute in. */
+  public Amp precision() {
+    return precision;
   }
 
   /** The tap names recorded on every forward pass (the keys of {@link Output#tensors()}). */
@@ -60,15 +92,24 @@ public final class FrozenTeacher implements TeacherOutputs {
     ParameterStore store = storeFor(images);
     NDList logits;
     if (recorder == null) {
-      logits = model.block().forward(store, new NDList(images), false);
+      logits = forward(store, images);
       return new Output(logits, Map.of());
     }
     try (SegmentationModel.Recording r = model.record(recorder)) {
-      logits = model.block().forward(store, new NDList(images), false);
+      logits = forward(store, images);
     }
     Map<String, NDArray> tensors = Map.copyOf(recorder.all());
     recorder.clear();
     return new Output(logits, tensors);
+  }
+
+  /** One forward pass in this teacher's precision, float32 logits out. */
+  private NDList forward(ParameterStore store, NDArray images) {
+    // A scope of its own also when float32: a teacher called inside a student's bf16 scope stays
+    // float32.
+    try (Autocast scope = Autocast.scope(precision, bf16Weights)) {
+      return Autocast.float32(model.block().forward(store, new NDList(images), false));
+    }
   }
 
   /**

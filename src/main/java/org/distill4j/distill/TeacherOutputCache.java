@@ -50,8 +50,8 @@ import org.distill4j.models.SegmentationModel;
  * size, tensor names and shapes, written last, so an interrupted build leaves no manifest), {@code
  * keys.txt} (one input key per line) and one {@code tensor-<i>.f32} per stored tensor
  * (little-endian float32, one fixed-size record per key). The fingerprint covers the teacher's
- * weights and taps, the batch size, the training image list and the transforms; a cache with
- * another fingerprint, or with files of the wrong size, is rebuilt.
+ * weights, taps and precision ({@code teacher_amp}), the batch size, the training image list and
+ * the transforms; a cache with another fingerprint, or with files of the wrong size, is rebuilt.
  *
  * <p>This class opens or builds the cache and serves batches; the file format, fingerprints,
  * building, reading and the bit-for-bit check live in {@link org.distill4j.distill.cache}.
@@ -110,7 +110,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     String logitSource = model.logitSourceTap().orElse(LOGITS);
     String fingerprint =
         CacheFingerprints.fingerprint(
-            model, teacher.taps(), logitSource, train, outcomes, batchSize);
+            model, teacher.precision(), teacher.taps(), logitSource, train, outcomes, batchSize);
     try {
       CacheManifest manifest = readOrNull(dir, log);
       if (manifest != null && fingerprint.equals(manifest.fingerprint())) {
@@ -162,7 +162,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     List<String> tapNames = new ArrayList<>(names);
     tapNames.remove(LOGITS);
     SegmentationModel model = distillTeacher.model();
-    FrozenTeacher recording = new FrozenTeacher(model, tapNames);
+    FrozenTeacher recording = new FrozenTeacher(model, tapNames, distillTeacher.precision());
     return new CacheBuild(dir, model, x -> named(recording.forward(x)), log)
         .run(names, logitSource, train, outcomes, batchSize, fingerprint);
   }

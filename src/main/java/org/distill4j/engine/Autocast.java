@@ -38,13 +38,16 @@ import org.distill4j.config.ConfigException;
  */
 public final class Autocast implements AutoCloseable {
   private static final ThreadLocal<Amp> CURRENT = ThreadLocal.withInitial(() -> Amp.NONE);
+  private static final ThreadLocal<FrozenBf16Weights> FROZEN = new ThreadLocal<>();
   private static final Path CPU_INFO = Paths.get("/proc/cpuinfo");
 
   private final Amp previous;
+  private final FrozenBf16Weights previousFrozen;
   private boolean closed;
 
-  private Autocast(Amp previous) {
+  private Autocast(Amp previous, FrozenBf16Weights previousFrozen) {
     this.previous = previous;
+    this.previousFrozen = previousFrozen;
   }
 
   /**
@@ -54,10 +57,23 @@ public final class Autocast implements AutoCloseable {
    * @throws ConfigException when this engine cannot compute in {@code amp}
    */
   public static Autocast scope(Amp amp) {
+    return scope(amp, null);
+  }
+
+  /**
+   * {@link #scope(Amp)} for a forward pass of a model whose weights do not change: in a bf16 scope
+   * its convolutions take the bfloat16 copies of their weights from {@code frozen} (made once, then
+   * reused) instead of rounding the float32 weights at every call. The numbers are the same either
+   * way (the same rounding of the same weights).
+   *
+   * @param frozen the model's copies, or null for none (the weights are rounded at every call)
+   */
+  public static Autocast scope(Amp amp, FrozenBf16Weights frozen) {
     requireAvailable(amp);
-    Amp previous = CURRENT.get();
+    Autocast scope = new Autocast(CURRENT.get(), FROZEN.get());
     CURRENT.set(amp);
-    return new Autocast(previous);
+    FROZEN.set(frozen);
+    return scope;
   }
 
   /** This thread's precision: {@link Amp#NONE} outside any scope. */
@@ -68,6 +84,16 @@ public final class Autocast implements AutoCloseable {
   /** True inside a {@link Amp#BF16} scope on this thread (what layers ask). */
   public static boolean bf16() {
     return CURRENT.get() == Amp.BF16;
+  }
+
+  /**
+   * The weight (or bias) a bf16 convolution computes with: its bfloat16 copy from the scope's
+   * {@link FrozenBf16Weights} when the scope has one, else {@code w} itself, which the convolution
+   * rounds.
+   */
+  public static NDArray convWeight(NDArray w) {
+    FrozenBf16Weights frozen = FROZEN.get();
+    return frozen == null ? w : frozen.of(w);
   }
 
   /**
@@ -154,6 +180,7 @@ public final class Autocast implements AutoCloseable {
     if (!closed) {
       closed = true;
       CURRENT.set(previous);
+      FROZEN.set(previousFrozen);
     }
   }
 }

@@ -94,14 +94,16 @@ public final class EngineCompat {
   }
 
   /**
-   * Max pooling of an NCHW array (floor mode), PyTorch's {@code max_pool2d}. A float32 array on the
-   * CPU in a forward pass that records no gradients (evaluation, prediction, a frozen teacher) goes
-   * through {@link SlicePooling}, the same values (up to the sign of a zero) several times faster
-   * than libtorch 2.7.1's CPU kernel; anything else through the kernel, whose backward pass gives
-   * each window's gradient to one element as PyTorch does.
+   * Max pooling of an NCHW array (floor mode), PyTorch's {@code max_pool2d}. A float32 or bfloat16
+   * array on the CPU in a forward pass that records no gradients (evaluation, prediction, a frozen
+   * teacher) goes through {@link SlicePooling}, the same values (up to the sign of a zero) several
+   * times faster than libtorch 2.7.1's CPU kernel, as float32 (a bfloat16 input's maxima are
+   * bfloat16 numbers held in float32, which the next convolution rounds to themselves); anything
+   * else through the kernel, whose backward pass gives each window's gradient to one element as
+   * PyTorch does.
    */
   public static NDArray maxPool2d(NDArray x, Shape kernel, Shape stride, Shape padding) {
-    if (takesSlicePool(x)) {
+    if (takesSliceMaxPool(x)) {
       return SlicePooling.maxPool2d(x, kernel, stride, padding);
     }
     return Pool.maxPool2d(x, kernel, stride, padding, false);
@@ -116,18 +118,29 @@ public final class EngineCompat {
    */
   public static NDArray averagePool2x2(NDArray x) {
     Shape s = x.getShape();
+    // Float32 only: the kernel sums a bfloat16 window in float32 and rounds once, views would
+    // round at every addition.
     if (takesSlicePool(x) && s.get(2) % 2 == 0 && s.get(3) % 2 == 0) {
       return SlicePooling.averagePool2x2(x);
     }
     return Pool.avgPool2d(x, HALVING, HALVING, NO_PADDING, true, false);
   }
 
-  /** True when {@link #maxPool2d} computes {@code x}'s pooling with {@link SlicePooling}. */
+  /**
+   * True when {@code x} is a float32 array on the CPU in a forward pass that records no gradients:
+   * {@link #averagePool2x2} then pools it from views (for even sizes).
+   */
   static boolean takesSlicePool(NDArray x) {
-    return x instanceof PtNDArray
-        && x.getDataType() == DataType.FLOAT32
-        && !x.getDevice().isGpu()
-        && !JniUtils.isGradMode();
+    return x.getDataType() == DataType.FLOAT32 && withoutGradientsOnCpu(x);
+  }
+
+  /** True when {@link #maxPool2d} computes {@code x}'s pooling with {@link SlicePooling}. */
+  static boolean takesSliceMaxPool(NDArray x) {
+    return (x.getDataType() == DataType.FLOAT32 || Autocast.isBf16(x)) && withoutGradientsOnCpu(x);
+  }
+
+  private static boolean withoutGradientsOnCpu(NDArray x) {
+    return x instanceof PtNDArray && !x.getDevice().isGpu() && !JniUtils.isGradMode();
   }
 
   /** True when a CUDA GPU is visible to this process. */

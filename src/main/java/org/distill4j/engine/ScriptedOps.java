@@ -341,6 +341,15 @@ public final class ScriptedOps {
   }
 
   /**
+   * {@code x} rounded to bfloat16 (a new array; a second handle on the same tensor when it already
+   * is bfloat16), for {@link FrozenBf16Weights}. The result lives in {@code x}'s manager.
+   */
+  public NDArray toBfloat16(NDArray x) {
+    return IValueUtils.forward(module, new NDList(x, marker("to_bfloat16")), true)
+        .singletonOrThrow();
+  }
+
+  /**
    * Bilinear enlarging with align_corners=False, as PyTorch's and Paddle's {@code interpolate}
    * compute it (not the anti-aliased kernel DJL 0.36's interpolate always asks for: the same values
    * up to the last bit, and slower). Recorded by autograd; the result lives in {@code x}'s manager.

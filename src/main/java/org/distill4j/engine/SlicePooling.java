@@ -3,6 +3,7 @@ package org.distill4j.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.LongFunction;
 
@@ -16,11 +17,14 @@ import java.util.function.LongFunction;
  * <ul>
  *   <li>{@link #maxPool2d} (floor mode, no dilation): the input padded with negative infinity, the
  *       maximum over the kernel's columns taken first, then over its rows. The maximum is exact and
- *       propagates NaN, as the kernel does. libtorch 2.7.1's CPU kernel also writes the index of
- *       each maximum (for a backward pass) and is slower than PyTorch 1.13's: ResNet_vd's stem
- *       pooling (3x3, stride 2, padding 1) of 4x64x128x128 took 18.4–19.9 ms with it and 4.6–5.7 ms
- *       this way. Where two elements of a window tie, the gradient of a maximum is shared between
- *       them and the kernel's goes to one, so training keeps the kernel.
+ *       propagates NaN, as the kernel does. A bfloat16 input (a bf16 forward pass) is padded into a
+ *       float32 copy, exactly, and pooled in float32: its maxima are the kernel's bfloat16 numbers,
+ *       held in float32 (4x64x64x64: 1.6-2.9 against 5.4-5.5 ms for the kernel in bfloat16;
+ *       4x64x128x128: 5.4-5.9 against 20.8-21.0 ms). libtorch 2.7.1's CPU kernel also writes the
+ *       index of each maximum (for a backward pass) and is slower than PyTorch 1.13's: ResNet_vd's
+ *       stem pooling (3x3, stride 2, padding 1) of 4x64x128x128 took 18.4–19.9 ms with it and
+ *       4.6–5.7 ms this way. Where two elements of a window tie, the gradient of a maximum is
+ *       shared between them and the kernel's goes to one, so training keeps the kernel.
  *   <li>{@link #averagePool2x2} (2x2, stride 2, an even height and width, so no window is partial):
  *       the four views added in the kernel's order (top left, top right, bottom left, bottom right)
  *       and divided by 4, as the kernel sums and divides. ResNet-D's shortcut pooling of
@@ -108,9 +112,12 @@ final class SlicePooling {
     return (in + 2 * padding - kernel) / stride + 1;
   }
 
-  /** {@code x} itself, or a copy in {@code scope} surrounded by negative infinity. */
+  /**
+   * {@code x} itself, or a float32 copy in {@code scope} surrounded by negative infinity (always a
+   * copy for a bfloat16 {@code x}: its values are exact in float32).
+   */
   private static NDArray padded(NDManager scope, NDArray x, long padH, long padW) {
-    if (padH == 0 && padW == 0) {
+    if (padH == 0 && padW == 0 && x.getDataType() == DataType.FLOAT32) {
       return x;
     }
     Shape s = x.getShape();

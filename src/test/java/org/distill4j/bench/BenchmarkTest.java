@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.cli.Main;
+import org.distill4j.config.Amp;
+import org.distill4j.config.ResolvedConfig;
+import org.distill4j.config.SegConfig;
 import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,9 +76,11 @@ class BenchmarkTest {
     assertTrue(results.has("distill RSS growth %"));
     String text = report.toText();
     assertTrue(text.contains("distill step ms, KL + channel-wise x2"), text);
-    // The header line, six context lines (engine, cores, input, warmup/steps, amp, data).
-    assertEquals(results.size() + 1 + 6, text.lines().count(), text);
+    // The header line, seven context lines (engine, cores, input, warmup/steps, amp, teacher_amp,
+    // data).
+    assertEquals(results.size() + 1 + 7, text.lines().count(), text);
     assertTrue(text.contains("# amp: none"), text);
+    assertTrue(text.contains("# teacher_amp: none"), text);
     assertTrue(text.contains("the student config's datasets"), text);
   }
 
@@ -137,6 +142,33 @@ class BenchmarkTest {
     assertTrue(
         Files.notExists(work.resolve("teacher_initial")),
         "no distillation part, so no teacher weights are written");
+  }
+
+  @Test
+  void theTeachersPrecisionGoesIntoTheDistillationConfig() {
+    Path work = tmp.resolve("work_bf16_teacher");
+    ResolvedConfig derived =
+        BenchConfigs.derive(student, work, "student", 32, 2, 3, null, Amp.NONE, Amp.BF16);
+    assertEquals(Amp.BF16, new SegConfig(derived.root()).teacherAmp());
+    assertEquals(Amp.NONE, new SegConfig(derived.root()).amp());
+    BenchReport report =
+        Benchmark.builder()
+            .setConfigs(teacher, student)
+            .optSize(32)
+            .optBatchSize(2)
+            .optSteps(0, 2)
+            .optNumWorkers(0)
+            .optAmp(Amp.BF16)
+            .optTeacherAmp(Amp.BF16)
+            .optOnly(BenchPart.parseList("distill,inference"))
+            .setWorkDir(work)
+            .build()
+            .run();
+    assertEquals(
+        List.of("distill step ms, KL", "teacher inference forward ms", "peak RSS MiB"),
+        List.copyOf(report.results().keySet()));
+    String text = report.toText();
+    assertTrue(text.contains("# amp: bf16") && text.contains("# teacher_amp: bf16"), text);
   }
 
   @ParameterizedTest

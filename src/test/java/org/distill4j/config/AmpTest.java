@@ -61,4 +61,26 @@ class AmpTest {
     assertEquals(Amp.BF16, new SegConfig(ConfigLoader.load(file, overrides).root()).amp());
     assertThrows(ConfigException.class, () -> Overrides.of(null, null, null, "half"));
   }
+
+  @Test
+  void theTeacherKeyIsKnownValidatedAndIndependentOfAmp(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.yml");
+    Files.writeString(file, "iters: 3\nteacher_amp: bf16\n");
+    SegConfig seg = new SegConfig(ConfigLoader.load(file).root());
+    assertEquals(Amp.BF16, seg.teacherAmp());
+    assertEquals(Amp.NONE, seg.amp(), "the student's precision is its own key");
+    assertFalse(
+        seg.warnings().stream().anyMatch(w -> w.contains("teacher_amp")),
+        seg.warnings().toString());
+    Files.writeString(file, "iters: 3\namp: bf16\n");
+    assertEquals(Amp.NONE, new SegConfig(ConfigLoader.load(file).root()).teacherAmp());
+    Files.writeString(file, "iters: 3\nteacher_amp: bf61\n");
+    ConfigException typo =
+        assertThrows(
+            ConfigException.class,
+            () -> new SegConfig(ConfigLoader.load(file).root()).teacherAmp());
+    assertEquals(
+        file + ": teacher_amp: unknown value 'bf61' (did you mean bf16?); use one of none, bf16",
+        typo.getMessage());
+  }
 }

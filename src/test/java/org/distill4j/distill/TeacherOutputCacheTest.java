@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.config.SegConfig;
 import org.distill4j.losses.SegChannelwiseLoss;
 import org.distill4j.synthetic.SyntheticFundusGenerator;
 import org.distill4j.train.TrainingOptions;
@@ -96,7 +97,17 @@ class TeacherOutputCacheTest {
   /** Trains the smoke student for its iterations and returns every student parameter's values. */
   static List<float[]> train(
       ResolvedConfig teacher, CacheUse cache, List<TeacherOutputCache> used) {
-    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, studentConfig, featureSpec(), 0)) {
+    return train(teacher, studentConfig, cache, used);
+  }
+
+  static List<float[]> train(
+      ResolvedConfig teacher,
+      ResolvedConfig student,
+      CacheUse cache,
+      List<TeacherOutputCache> used) {
+    try (DistillSetup setup = DistillSetup.fromConfigs(teacher, student, featureSpec(), 0)) {
+      assertEquals(
+          new SegConfig(student.root()).teacherAmp(), setup.objective().teacher().precision());
       if (cache != null) {
         used.add(cache.apply(setup));
       }
@@ -218,6 +229,28 @@ class TeacherOutputCacheTest {
     assertTrue(lines.get(0).contains("rebuilding"), lines.toString());
     assertSameValues(uncached, cached);
     assertEquals(0, used.get(1).teacherBatches());
+  }
+
+  @Test
+  void aBf16TeacherHasACacheOfItsOwnAndTrainsExactlyAsWithoutIt() throws Exception {
+    Path dir = tmp.resolve("cache_bf16");
+    List<TeacherOutputCache> used = new ArrayList<>();
+    List<float[]> exactTargets =
+        train(teacherConfig, s -> s.useTeacherCache(dir, 0, l -> {}), used);
+    ResolvedConfig bf16Student =
+        config(
+            "student_bf16_teacher.yml",
+            "deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml",
+            data,
+            "teacher_amp: bf16\n");
+    List<float[]> uncached = train(teacherConfig, bf16Student, null, new ArrayList<>());
+    assertTrue(anyDifferent(exactTargets, uncached), "bf16 targets train another student");
+    List<String> lines = new ArrayList<>();
+    List<float[]> cached =
+        train(teacherConfig, bf16Student, s -> s.useTeacherCache(dir, 2, lines::add), used);
+    assertTrue(lines.get(0).contains("rebuilding"), "the float32 cache is not used: " + lines);
+    assertSameValues(uncached, cached);
+    assertNull(used.get(1).disabledReason(), "the checked batches agree bit for bit");
   }
 
   @Test

@@ -1,8 +1,13 @@
 package org.distill4j.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Optional;
 import org.distill4j.config.Amp;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,32 @@ class AutocastTest {
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, amx));
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, without));
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, "no flags line\n"));
+  }
+
+  @Test
+  void frozenWeightsAreRoundedOnceAndHandedOutOnlyInsideTheirScope() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray w = manager.randomNormal(new Shape(4, 3, 3, 3));
+      NDArray other = manager.randomNormal(new Shape(4));
+      FrozenBf16Weights frozen = new FrozenBf16Weights();
+      assertSame(w, Autocast.convWeight(w), "outside a frozen scope the weight itself");
+      try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
+        NDArray copy = Autocast.convWeight(w);
+        assertTrue(Autocast.isBf16(copy), "a bfloat16 copy");
+        assertSame(copy, Autocast.convWeight(w), "made once, then handed out again");
+        assertArrayEquals(
+            ScriptedOps.get().toFloat32(ScriptedOps.get().toBfloat16(w)).toFloatArray(),
+            ScriptedOps.get().toFloat32(copy).toFloatArray());
+        Autocast.convWeight(other);
+        assertEquals(2, frozen.size());
+        try (Autocast inner = Autocast.scope(Amp.BF16)) {
+          assertSame(w, Autocast.convWeight(w), "a nested scope without copies rounds per call");
+        }
+        assertSame(copy, Autocast.convWeight(w), "the outer scope's copies again");
+      }
+      assertSame(w, Autocast.convWeight(w), "closing the scope ends the copies' use");
+      assertEquals(2, frozen.size());
+    }
   }
 
   @Test

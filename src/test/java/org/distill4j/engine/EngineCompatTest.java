@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
@@ -180,7 +181,17 @@ class EngineCompatTest {
                 manager.randomNormal(new Shape(2, 2, 1, 1)),
                 null,
                 new ScriptedOps.ConvGeometry(1, 1, 0, 0, 1, 1, 1));
-    assertFalse(EngineCompat.takesSlicePool(bf16), "bfloat16 keeps the kernel");
+    assertTrue(EngineCompat.takesSliceMaxPool(bf16), "a bfloat16 forward without gradients");
+    assertFalse(EngineCompat.takesSlicePool(bf16), "bfloat16 average pooling keeps the kernel");
+    NDArray pooledBf16 =
+        EngineCompat.maxPool2d(bf16, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
+    assertEquals(DataType.FLOAT32, pooledBf16.getDataType(), "pooled from views, in float32");
+    assertArrayEquals(
+        Autocast.float32(
+                ai.djl.nn.pooling.Pool.maxPool2d(
+                    bf16, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false))
+            .toFloatArray(),
+        pooledBf16.toFloatArray());
 
     // Training: the kernel, whose backward gives each window's gradient to one of its tied
     // elements (a maximum of views would split it between them).
@@ -188,6 +199,7 @@ class EngineCompatTest {
     ones.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       assertFalse(EngineCompat.takesSlicePool(ones));
+      assertFalse(EngineCompat.takesSliceMaxPool(ones));
       NDArray y = EngineCompat.maxPool2d(ones, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0));
       gc.backward(y.sum());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import java.util.Random;
@@ -71,6 +72,21 @@ class SlicePoolingTest {
     NDArray x = input(2, 3, h, w, 31L * h + w);
     NDArray expected = Pool.maxPool2d(x, k, s, p, false);
     NDArray actual = SlicePooling.maxPool2d(x, k, s, p);
+    assertEquals(expected.getShape(), actual.getShape());
+    assertArrayEquals(bits(expected), bits(actual));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"3, 2, 1, 7, 9", "3, 2, 1, 8, 8", "2, 2, 0, 5, 4", "3, 1, 0, 6, 5"})
+  void givesTheKernelsBfloat16ValuesInFloat32(int kernel, int stride, int padding, int h, int w) {
+    Shape k = new Shape(kernel, kernel);
+    Shape s = new Shape(stride, stride);
+    Shape p = new Shape(padding, padding);
+    NDArray x = ScriptedOps.get().toBfloat16(input(2, 3, h, w, 17L * h + w));
+    assertTrue(Autocast.isBf16(x));
+    NDArray expected = Autocast.float32(Pool.maxPool2d(x, k, s, p, false));
+    NDArray actual = SlicePooling.maxPool2d(x, k, s, p);
+    assertEquals(DataType.FLOAT32, actual.getDataType());
     assertEquals(expected.getShape(), actual.getShape());
     assertArrayEquals(bits(expected), bits(actual));
   }

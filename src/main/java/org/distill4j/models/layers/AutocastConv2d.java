@@ -13,8 +13,10 @@ import org.distill4j.engine.ScriptedOps;
  * DJL's {@link Conv2d} that computes in bfloat16 inside an {@link Autocast} scope of {@code amp:
  * bf16} (its input, float32 or bfloat16, and its float32 weights rounded to bf16; the result left
  * in bfloat16 for the next layer, see {@link Autocast}), and as DJL's float32 convolution
- * everywhere else. The parameters, their names, shapes and files are DJL's, so weights load and
- * save as before.
+ * everywhere else. Inside a scope for a frozen model ({@link
+ * Autocast#scope(org.distill4j.config.Amp, org.distill4j.engine.FrozenBf16Weights)}) the weights'
+ * bfloat16 copies are made once and reused. The parameters, their names, shapes and files are
+ * DJL's, so weights load and save as before.
  */
 public final class AutocastConv2d extends Conv2d {
   private AutocastConv2d(Builder builder) {
@@ -37,8 +39,10 @@ public final class AutocastConv2d extends Conv2d {
     }
     NDArray input = inputs.singletonOrThrow();
     Device device = input.getDevice();
-    NDArray w = parameterStore.getValue(weight, device, training);
-    NDArray b = includeBias ? parameterStore.getValue(bias, device, training) : null;
+    // A frozen model's scope hands out bfloat16 copies made once (Autocast.convWeight).
+    NDArray w = Autocast.convWeight(parameterStore.getValue(weight, device, training));
+    NDArray b =
+        includeBias ? Autocast.convWeight(parameterStore.getValue(bias, device, training)) : null;
     ScriptedOps.ConvGeometry geometry =
         ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups);
     return new NDList(ScriptedOps.get().conv2dBf16(input, w, b, geometry));
