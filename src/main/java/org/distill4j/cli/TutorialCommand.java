@@ -64,7 +64,16 @@ final class TutorialCommand implements Main.Command {
             "tutorial",
             argv,
             Set.of(),
-            Set.of("scale", "out", "data", "data_root", "seed", "seeds", "num_workers", "amp"));
+            Set.of(
+                "scale",
+                "out",
+                "data",
+                "data_root",
+                "seed",
+                "seeds",
+                "num_workers",
+                "amp",
+                "teacher_amp"));
     TutorialScale scale = TutorialScale.parse(args.get("scale", "cpu"));
     TutorialBuilder builder =
         Tutorial.builder()
@@ -72,7 +81,9 @@ final class TutorialCommand implements Main.Command {
             .optOutputDir(Path.of(args.get("out", "output/tutorial_" + scale.id())))
             .optSeed(tutorialSeed(args))
             .optNumWorkers(args.intValue("num_workers", 2))
-            .optAmp(org.distill4j.config.Amp.parse(args.get("amp", "none"), "--amp"));
+            .optAmp(org.distill4j.config.Amp.parse(args.get("amp", "none"), "--amp"))
+            .optTeacherAmp(
+                org.distill4j.config.Amp.parse(args.get("teacher_amp", "none"), "--teacher_amp"));
     builder.optDataSource(dataSource(args.get("data", "auto")));
     if (args.has("data_root")) {
       builder.optDataRoot(args.path("data_root"));

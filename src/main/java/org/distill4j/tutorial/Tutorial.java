@@ -155,8 +155,8 @@ public final class Tutorial {
 
   /**
    * The scale's config for {@code role} ({@code teacher} or {@code student}) with its dataset roots
-   * pointed at this tutorial's data (and {@code amp} when the tutorial was built with one), written
-   * to {@code configs/<role>.yml} in the output directory.
+   * pointed at this tutorial's data (and {@code amp}, for the student {@code teacher_amp}, when the
+   * tutorial was built with one), written to {@code configs/<role>.yml} in the output directory.
    */
   public ResolvedConfig config(String role) {
     Path base =
@@ -169,6 +169,9 @@ public final class Tutorial {
     overrides.put("val_dataset", root);
     if (settings.amp != Amp.NONE) {
       overrides.put(Amp.KEY, settings.amp.configName());
+    }
+    if (settings.teacherAmp != Amp.NONE && role.equals("student")) {
+      overrides.put(Amp.TEACHER_KEY, settings.teacherAmp.configName());
     }
     return DerivedConfig.write(configFile(role), base, overrides);
   }

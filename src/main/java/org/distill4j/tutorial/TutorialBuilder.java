@@ -22,6 +22,7 @@ public final class TutorialBuilder {
   Tutorial.DataSource data = Tutorial.DataSource.SYNTHETIC;
   long seed;
   Amp amp = Amp.NONE;
+  Amp teacherAmp = Amp.NONE;
   int numWorkers = 2;
   int evaluationsPerRun = 4;
   RunListeners.Progress progress = RunListeners.Progress.FULL_LOG;
@@ -40,6 +41,7 @@ public final class TutorialBuilder {
     b.data = data;
     b.seed = seed;
     b.amp = amp;
+    b.teacherAmp = teacherAmp;
     b.numWorkers = numWorkers;
     b.evaluationsPerRun = evaluationsPerRun;
     b.progress = progress;
@@ -91,6 +93,15 @@ public final class TutorialBuilder {
    */
   public TutorialBuilder optAmp(Amp amp) {
     this.amp = java.util.Objects.requireNonNull(amp, "amp");
+    return this;
+  }
+
+  /**
+   * Precision of the frozen teacher in the distillation runs ({@code teacher_amp} in the student's
+   * config; see {@link Amp#TEACHER_KEY}). Default {@link Amp#NONE}, float32.
+   */
+  public TutorialBuilder optTeacherAmp(Amp teacherAmp) {
+    this.teacherAmp = java.util.Objects.requireNonNull(teacherAmp, "teacherAmp");
     return this;
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.distill4j.app.RunListeners;
 import org.distill4j.cli.Main;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ResolvedConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,19 @@ class TutorialCommandsTest {
     String shown = TutorialCommands.shown(command);
     assertTrue(shown.startsWith("bin/distill4j train \\\n    --config "), shown);
     assertTrue(shown.contains("--seed 0"), shown);
+  }
+
+  @Test
+  void theTeachersPrecisionGoesIntoTheStudentsConfigOnly() {
+    Tutorial plain = smoke().build();
+    assertEquals(Amp.NONE, plain.config("student").seg().teacherAmp());
+    Tutorial tutorial = smoke().optAmp(Amp.BF16).optTeacherAmp(Amp.BF16).build();
+    assertEquals(Amp.BF16, tutorial.config("student").seg().teacherAmp());
+    assertEquals(Amp.BF16, tutorial.config("student").seg().amp());
+    assertFalse(
+        tutorial.config("teacher").root().has(Amp.TEACHER_KEY),
+        "a teacher's own training has no teacher");
+    assertEquals(Amp.BF16, tutorial.config("teacher").seg().amp());
   }
 
   @Test
