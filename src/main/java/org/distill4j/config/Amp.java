@@ -13,9 +13,10 @@ import java.util.Locale;
  *       bfloat16, their bfloat16 results passed on through BatchNorm, ReLU and pooling to the next
  *       convolution (PyTorch autocast's split); weights, optimizer state, BatchNorm's parameters
  *       and statistics, the residual sums of the backbones, resizes, recorded taps, losses (softmax
- *       of KL/CWD included), evaluation and the frozen teacher stay float32. Faster than float32 on
- *       CPUs with AVX512_BF16 or AMX (measured) and meant for GPUs (not measured there yet); on
- *       other CPUs libtorch emulates it, slower than float32.
+ *       of KL/CWD included), evaluation and the frozen teacher (unless {@link #TEACHER_KEY} says
+ *       bf16) stay float32. Faster than float32 on CPUs with AVX512_BF16 or AMX (measured) and
+ *       meant for GPUs (not measured there yet); on other CPUs libtorch emulates it, slower than
+ *       float32.
  * </ul>
  *
  * <p>PaddleSeg's float16 ({@code --precision fp16}) is not offered: DJL 0.36 has no loss scaling,

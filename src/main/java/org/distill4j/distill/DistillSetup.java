@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.Sample;
+import org.distill4j.engine.Autocast;
 import org.distill4j.eval.SegEvaluator;
 import org.distill4j.eval.SegMetrics;
 import org.distill4j.losses.DistillLossMix;
@@ -86,7 +88,7 @@ public final class DistillSetup implements AutoCloseable {
       List<Block> connectors = connectors(spec);
       this.objective =
           new DistillObjective(
-              new FrozenTeacher(teacherModel, spec.teacherTaps(), studentSeg.teacherAmp()),
+              new FrozenTeacher(teacherModel, spec.teacherTaps(), teacherAmp(studentSeg)),
               student.loss(),
               outputLoss,
               spec,
@@ -95,6 +97,19 @@ public final class DistillSetup implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * The student config's {@code teacher_amp}, with a warning where bfloat16 would be emulated (a
+   * CPU without bfloat16 instructions).
+   */
+  private Amp teacherAmp(SegConfig studentSeg) {
+    Amp precision = studentSeg.teacherAmp();
+    if (!student.devices()[0].isGpu()) {
+      Autocast.cpuWarning(precision)
+          .ifPresent(w -> System.err.println("warning: teacher_amp: " + w));
+    }
+    return precision;
   }
 
   /** Builds from the two configs; intermediate tensors come from the student's distill section. */

@@ -33,6 +33,10 @@ import org.distill4j.config.ConfigException;
  * converts. The backward pass replays what autograd recorded: it may run after the scope is closed
  * and still computes in the types of the forward pass.
  *
+ * <p>A model whose weights do not change (a distillation's frozen teacher with {@code teacher_amp:
+ * bf16}) opens its scope with {@link #scope(Amp, FrozenBf16Weights)}: its convolutions then take
+ * bfloat16 copies of their weights made once, instead of rounding them at every call.
+ *
  * <p>A block of one's own that follows a distill4j layer inside a bf16 scope may get a bfloat16
  * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
  */
@@ -169,7 +173,7 @@ public final class Autocast implements AutoCloseable {
         }
         return Optional.of(
             "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): libtorch emulates"
-                + " them and amp: bf16 trains slower than float32 here");
+                + " them, and bf16 computes slower than float32 here");
       }
     }
     return Optional.empty();

@@ -39,12 +39,12 @@ import java.util.Map;
  *       fused kernel also reads and writes each array once, where six element-wise passes read the
  *       27 million weights of a ResNet50 model twelve times: 13 against 35-50 ms per update on a
  *       2-core CPU.
- *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16, for bf16 mixed precision, and
- *       {@link #toFloat32} to leave it. DJL 0.36 cannot make a bfloat16 tensor (its native type
- *       table has no entry for it: {@code toType(BFLOAT16)} aborts the process), but an array it
- *       gets back from a method may be one: DJL reports its type as {@code UNKNOWN}, and libtorch's
- *       operations take it like any other. Gradients flow through both as through any libtorch
- *       operation.
+ *   <li>{@link #conv2dBf16}: a convolution computed in bfloat16, for bf16 mixed precision, {@link
+ *       #toFloat32} to leave it and {@link #toBfloat16} to round a frozen model's weights once. DJL
+ *       0.36 cannot make a bfloat16 tensor (its native type table has no entry for it: {@code
+ *       toType(BFLOAT16)} aborts the process), but an array it gets back from a method may be one:
+ *       DJL reports its type as {@code UNKNOWN}, and libtorch's operations take it like any other.
+ *       Gradients flow through both as through any libtorch operation.
  *   <li>{@link #upsampleBilinear}: bilinear enlarging without the anti-aliasing that DJL's
  *       interpolate always requests.
  * </ul>

@@ -6,9 +6,11 @@
  * and what DJL's NDArray API cannot say at all, run as a small TorchScript module written here
  * ({@link org.distill4j.engine.ScriptedOps}: the multi-tensor momentum update and the bfloat16
  * convolution), with the thread's precision scope that picks the latter ({@link
- * org.distill4j.engine.Autocast}, the {@code amp} config key); and libtorch kernels slower than the
- * same result computed another way ({@link org.distill4j.engine.BilinearMatrices} for small
- * resizes, {@link org.distill4j.engine.SlicePooling} for pooling without gradients).
+ * org.distill4j.engine.Autocast}, the {@code amp} and {@code teacher_amp} config keys) and a frozen
+ * model's weights rounded to bfloat16 once ({@link org.distill4j.engine.FrozenBf16Weights}); and
+ * libtorch kernels slower than the same result computed another way ({@link
+ * org.distill4j.engine.BilinearMatrices} for small resizes, {@link
+ * org.distill4j.engine.SlicePooling} for pooling without gradients).
  *
  * <p>Depends only on {@code config} and DJL.
  */
