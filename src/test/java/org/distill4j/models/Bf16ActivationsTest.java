@@ -98,8 +98,11 @@ class Bf16ActivationsTest {
   }
 
   private static double cosine(NDArray a, NDArray b) {
-    float[] x = a.toFloatArray();
-    float[] y = b.toFloatArray();
+    return cosine(a.toFloatArray(), b.toFloatArray());
+  }
+
+  /** The cosine of the angle between two vectors of the same length, in double precision. */
+  static double cosine(float[] x, float[] y) {
     double xy = 0;
     double xx = 0;
     double yy = 0;

@@ -65,7 +65,9 @@ class Bf16TeacherTest {
         float[] a = pair[0].toFloatArray();
         float[] b = pair[1].toFloatArray();
         assertFalse(Arrays.equals(a, b), "the bf16 teacher computes in bfloat16");
-        assertTrue(cosine(a, b) > 0.999, "close to the float32 teacher: " + cosine(a, b));
+        assertTrue(
+            Bf16ActivationsTest.cosine(a, b) > 0.999,
+            "close to the float32 teacher: " + Bf16ActivationsTest.cosine(a, b));
       }
     }
   }
@@ -119,17 +121,5 @@ class Bf16TeacherTest {
       }
       assertArrayEquals(outside, inside);
     }
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 }
