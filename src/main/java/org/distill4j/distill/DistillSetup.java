@@ -105,10 +105,8 @@ public final class DistillSetup implements AutoCloseable {
    */
   private Amp teacherAmp(SegConfig studentSeg) {
     Amp precision = studentSeg.teacherAmp();
-    if (!student.devices()[0].isGpu()) {
-      Autocast.cpuWarning(precision)
-          .ifPresent(w -> System.err.println("warning: teacher_amp: " + w));
-    }
+    Autocast.cpuWarning(precision, student.devices()[0])
+        .ifPresent(w -> System.err.println("warning: teacher_amp: " + w));
     return precision;
   }
 

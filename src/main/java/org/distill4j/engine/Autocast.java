@@ -1,5 +1,6 @@
 package org.distill4j.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Optional;
 import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigException;
@@ -41,17 +43,18 @@ import org.distill4j.config.ConfigException;
  * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
  */
 public final class Autocast implements AutoCloseable {
-  private static final ThreadLocal<Amp> CURRENT = ThreadLocal.withInitial(() -> Amp.NONE);
-  private static final ThreadLocal<FrozenBf16Weights> FROZEN = new ThreadLocal<>();
+  private static final State OUTSIDE = new State(Amp.NONE, null);
+  private static final ThreadLocal<State> CURRENT = ThreadLocal.withInitial(() -> OUTSIDE);
   private static final Path CPU_INFO = Paths.get("/proc/cpuinfo");
 
-  private final Amp previous;
-  private final FrozenBf16Weights previousFrozen;
+  private final State previous;
   private boolean closed;
 
-  private Autocast(Amp previous, FrozenBf16Weights previousFrozen) {
+  /** A scope's precision and, for a frozen model, its weights' bfloat16 copies (or null). */
+  private record State(Amp amp, FrozenBf16Weights frozen) {}
+
+  private Autocast(State previous) {
     this.previous = previous;
-    this.previousFrozen = previousFrozen;
   }
 
   /**
@@ -74,20 +77,19 @@ public final class Autocast implements AutoCloseable {
    */
   public static Autocast scope(Amp amp, FrozenBf16Weights frozen) {
     requireAvailable(amp);
-    Autocast scope = new Autocast(CURRENT.get(), FROZEN.get());
-    CURRENT.set(amp);
-    FROZEN.set(frozen);
+    Autocast scope = new Autocast(CURRENT.get());
+    CURRENT.set(new State(amp, frozen));
     return scope;
   }
 
   /** This thread's precision: {@link Amp#NONE} outside any scope. */
   public static Amp current() {
-    return CURRENT.get();
+    return CURRENT.get().amp();
   }
 
   /** True inside a {@link Amp#BF16} scope on this thread (what layers ask). */
   public static boolean bf16() {
-    return CURRENT.get() == Amp.BF16;
+    return CURRENT.get().amp() == Amp.BF16;
   }
 
   /**
@@ -96,7 +98,7 @@ public final class Autocast implements AutoCloseable {
    * rounds.
    */
   public static NDArray convWeight(NDArray w) {
-    FrozenBf16Weights frozen = FROZEN.get();
+    FrozenBf16Weights frozen = CURRENT.get().frozen();
     return frozen == null ? w : frozen.of(w);
   }
 
@@ -145,6 +147,19 @@ public final class Autocast implements AutoCloseable {
   }
 
   /**
+   * {@link #cpuWarning(Amp)} when one of {@code devices} (where a run computes in {@code amp}) is
+   * the CPU; empty for GPUs only.
+   */
+  public static Optional<String> cpuWarning(Amp amp, Device... devices) {
+    return onCpu(devices) ? cpuWarning(amp) : Optional.empty();
+  }
+
+  /** True when one of {@code devices} is the CPU. */
+  static boolean onCpu(Device... devices) {
+    return Arrays.stream(devices).anyMatch(d -> Device.Type.CPU.equals(d.getDeviceType()));
+  }
+
+  /**
    * A warning for bf16 on a CPU without bfloat16 instructions (AVX512_BF16 or AMX-BF16), where
    * libtorch converts in software and a step is slower than in float32; empty elsewhere, and where
    * the CPU cannot be inspected (not Linux).
@@ -184,7 +199,6 @@ public final class Autocast implements AutoCloseable {
     if (!closed) {
       closed = true;
       CURRENT.set(previous);
-      FROZEN.set(previousFrozen);
     }
   }
 }

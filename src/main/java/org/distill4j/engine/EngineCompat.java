@@ -111,16 +111,16 @@ public final class EngineCompat {
 
   /**
    * ResNet-D's shortcut pooling: 2x2 average pooling, stride 2, ceil mode, padded cells not counted
-   * (Paddle's {@code AvgPool2D(2, 2, 0, ceil_mode=True)}, exclusive). An array {@link #maxPool2d}
-   * would pool from views, with an even height and width (so no window is partial), goes through
-   * {@link SlicePooling}, the kernel's values (up to the sign of a zero); anything else through the
-   * kernel.
+   * (Paddle's {@code AvgPool2D(2, 2, 0, ceil_mode=True)}, exclusive). A float32 array on the CPU in
+   * a forward pass that records no gradients, with an even height and width (so no window is
+   * partial), goes through {@link SlicePooling}, the kernel's values (up to the sign of a zero);
+   * anything else through the kernel.
    */
   public static NDArray averagePool2x2(NDArray x) {
     Shape s = x.getShape();
     // Float32 only: the kernel sums a bfloat16 window in float32 and rounds once, views would
     // round at every addition.
-    if (takesSlicePool(x) && s.get(2) % 2 == 0 && s.get(3) % 2 == 0) {
+    if (takesSliceAveragePool(x) && s.get(2) % 2 == 0 && s.get(3) % 2 == 0) {
       return SlicePooling.averagePool2x2(x);
     }
     return Pool.avgPool2d(x, HALVING, HALVING, NO_PADDING, true, false);
@@ -130,7 +130,7 @@ public final class EngineCompat {
    * True when {@code x} is a float32 array on the CPU in a forward pass that records no gradients:
    * {@link #averagePool2x2} then pools it from views (for even sizes).
    */
-  static boolean takesSlicePool(NDArray x) {
+  static boolean takesSliceAveragePool(NDArray x) {
     return x.getDataType() == DataType.FLOAT32 && withoutGradientsOnCpu(x);
   }
 

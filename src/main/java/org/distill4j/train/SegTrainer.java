@@ -84,9 +84,8 @@ public final class SegTrainer {
   public TrainingResult train() {
     long started = System.nanoTime();
     Autocast.requireAvailable(options.amp());
-    if (Arrays.stream(devices()).anyMatch(d -> Device.Type.CPU.equals(d.getDeviceType()))) {
-      Autocast.cpuWarning(options.amp()).ifPresent(w -> System.err.println("warning: " + w));
-    }
+    Autocast.cpuWarning(options.amp(), devices())
+        .ifPresent(w -> System.err.println("warning: " + w));
     Map<String, Block> extras = objective.trainableBlocks();
     RunProvenance provenance = RunProvenance.of(options, devices(), configYaml, options.runNotes());
     Checkpoints checkpoints =

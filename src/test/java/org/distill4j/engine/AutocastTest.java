@@ -2,9 +2,11 @@ package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -45,6 +47,15 @@ class AutocastTest {
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, amx));
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, without));
     assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, "no flags line\n"));
+  }
+
+  @Test
+  void theWarningIsForRunsOnTheCpuOnly() {
+    assertTrue(Autocast.onCpu(Device.cpu()));
+    assertTrue(Autocast.onCpu(Device.gpu(0), Device.cpu()), "data parallel with the CPU");
+    assertFalse(Autocast.onCpu(Device.gpu(0), Device.gpu(1)));
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, Device.gpu(0)));
+    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, Device.cpu()));
   }
 
   @Test

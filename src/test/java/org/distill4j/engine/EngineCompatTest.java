@@ -173,7 +173,7 @@ class EngineCompatTest {
   @Test
   void maxPoolTakesTheSlicesOnlyWhereNoGradientIsRecorded() {
     NDArray x = manager.randomNormal(new Shape(1, 2, 6, 6));
-    assertTrue(EngineCompat.takesSlicePool(x), "a float32 forward without gradients");
+    assertTrue(EngineCompat.takesSliceAveragePool(x), "a float32 forward without gradients");
     NDArray bf16 =
         ScriptedOps.get()
             .conv2dBf16(
@@ -182,7 +182,8 @@ class EngineCompatTest {
                 null,
                 new ScriptedOps.ConvGeometry(1, 1, 0, 0, 1, 1, 1));
     assertTrue(EngineCompat.takesSliceMaxPool(bf16), "a bfloat16 forward without gradients");
-    assertFalse(EngineCompat.takesSlicePool(bf16), "bfloat16 average pooling keeps the kernel");
+    assertFalse(
+        EngineCompat.takesSliceAveragePool(bf16), "bfloat16 average pooling keeps the kernel");
     NDArray pooledBf16 =
         EngineCompat.maxPool2d(bf16, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
     assertEquals(DataType.FLOAT32, pooledBf16.getDataType(), "pooled from views, in float32");
@@ -198,7 +199,7 @@ class EngineCompatTest {
     NDArray ones = manager.ones(new Shape(1, 1, 4, 4));
     ones.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      assertFalse(EngineCompat.takesSlicePool(ones));
+      assertFalse(EngineCompat.takesSliceAveragePool(ones));
       assertFalse(EngineCompat.takesSliceMaxPool(ones));
       NDArray y = EngineCompat.maxPool2d(ones, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0));
       gc.backward(y.sum());
