@@ -9,8 +9,9 @@
 # Usage: OUT=/some/dir bench/gpu/run-on-device.sh [--budget SECONDS] [--bench SIZExBATCH,...]
 #   --bench   only the benchmarks (DJL and the machine's PyTorch), at each input size and batch
 #             given, e.g. 512x16,1024x4 (files bench-djl-512x16.json, ...); default: every stage, 512x4.
-#   --amp bf16   with --bench: both sides in bf16 mixed precision (distill4j --amp bf16, PyTorch
-#             under torch.autocast); files bench-djl-512x4-bf16.json, ...
+#   --amp bf16   with --bench: both sides in bf16 mixed precision (distill4j --amp bf16
+#             --teacher_amp bf16, PyTorch under torch.autocast, which computes the reference's
+#             teacher in bf16 too); files bench-djl-512x4-bf16.json, ...
 #   --profile student|teacher   with --bench: time and profile only that model's training step on
 #             both sides (host time per operator, printed into run.log).
 set -uo pipefail
@@ -145,7 +146,7 @@ printf "_base_: '%s'\n" \
 
 # bench SIZE BATCH SUFFIX: DJL's and PyTorch's step timings on the same input size and batch.
 bench() {
-  local size="$1" batch="$2" suffix="$3" djl_extra="--amp $amp" py_extra="--amp $amp"
+  local size="$1" batch="$2" suffix="$3" djl_extra="--amp $amp --teacher_amp $amp" py_extra="--amp $amp"
   [[ "$amp" == none ]] || suffix="$suffix-$amp"
   if [[ -n "$profile" ]]; then
     djl_extra="$djl_extra --only train_$profile --profile $work/djl-profile$suffix.json"

@@ -45,6 +45,9 @@ import java.util.Map;
  *       toType(BFLOAT16)} aborts the process), but an array it gets back from a method may be one:
  *       DJL reports its type as {@code UNKNOWN}, and libtorch's operations take it like any other.
  *       Gradients flow through both as through any libtorch operation.
+ *   <li>{@link #conv2dPhases}: a dilated convolution computed on the input's phases with an
+ *       undilated kernel, where libtorch's CPU kernel for large dilations is slow ({@link
+ *       DilatedConvolutions}).
  *   <li>{@link #upsampleBilinear}: bilinear enlarging without the anti-aliasing that DJL's
  *       interpolate always requests.
  * </ul>
@@ -86,6 +89,11 @@ public final class ScriptedOps {
   private final Map<List<Long>, NDArray> geometries = new HashMap<>();
 
   private final Map<String, NDArray> methodMarkers = new HashMap<>();
+
+  /** {@link #bf16KernelAgrees}'s answers, by shapes, bias, gradients and geometry. */
+  private final Map<List<Long>, Boolean> bf16Verdicts = new HashMap<>();
+
+  private boolean bf16FallbackReported;
 
   private ScriptedOps(
       NDManager manager,
@@ -317,18 +325,158 @@ public final class ScriptedOps {
    * {@code conv2d(x, weight, bias)} computed in bfloat16 (float32 inputs rounded to bf16,
    * accumulation as libtorch's bf16 kernels do it) with a bfloat16 result (see {@link
    * Autocast#isBf16}), recorded by autograd when gradients are being recorded. The result lives in
-   * {@code x}'s manager.
+   * {@code x}'s manager. Where libtorch's bfloat16 kernel gives wrong numbers for these shapes on
+   * this CPU ({@link #bf16KernelAgrees}), the same numbers are computed from float32.
    *
    * @param bias null for none
    * @param geometry stride, padding and dilation (height, width each) and groups
    */
   public NDArray conv2dBf16(NDArray x, NDArray weight, NDArray bias, ConvGeometry geometry) {
-    NDArray g = geometryTensor(geometry);
+    boolean emulate =
+        !bf16KernelAgrees(
+            x.getShape(),
+            weight.getShape(),
+            bias != null,
+            geometry,
+            gradMode(),
+            gradMode() && x.hasGradient());
+    return conv2dBf16(x, weight, bias, geometry, emulate);
+  }
+
+  /**
+   * {@link #conv2dBf16}, with libtorch's bfloat16 kernel, or with {@code emulate} in float32 from
+   * the operands rounded to bfloat16, the result rounded to bfloat16.
+   */
+  NDArray conv2dBf16(
+      NDArray x, NDArray weight, NDArray bias, ConvGeometry geometry, boolean emulate) {
+    NDArray g = geometryTensor(geometry, emulate);
     NDList inputs =
         bias == null
             ? new NDList(x, weight, g, marker("conv2d_bf16"))
             : new NDList(x, weight, bias, g, marker("conv2d_bias_bf16"));
     return IValueUtils.forward(module, inputs, true).singletonOrThrow();
+  }
+
+  /**
+   * A dilated "same" convolution ({@link ConvGeometry#phaseSplittable}) computed as an undilated
+   * one on the input's dilation x dilation phases stacked along the batch, in float32 or, with
+   * {@code bf16}, as {@link #conv2dBf16} computes (a bfloat16 result). The same sums as the direct
+   * convolution, within float rounding; recorded by autograd when gradients are being recorded. The
+   * result lives in {@code x}'s manager. {@link DilatedConvolutions} decides where it pays.
+   *
+   * @param bias null for none
+   */
+  public NDArray conv2dPhases(
+      NDArray x, NDArray weight, NDArray bias, ConvGeometry geometry, boolean bf16) {
+    if (!geometry.phaseSplittable(weight.getShape())) {
+      throw new IllegalArgumentException(
+          "conv2dPhases needs a stride-1 convolution padded to keep its size, with one dilation"
+              + " for both axes; got "
+              + geometry
+              + " with a kernel of "
+              + weight.getShape());
+    }
+    boolean emulate = false;
+    if (bf16) {
+      // The bfloat16 kernel runs on the phases: check it for their shape and geometry.
+      Shape s = x.getShape();
+      long d = geometry.dilationH();
+      Shape phases =
+          new Shape(s.get(0) * d * d, s.get(1), ceilDiv(s.get(2), d), ceilDiv(s.get(3), d));
+      ConvGeometry undilated =
+          new ConvGeometry(1, 1, geometry.padH() / d, geometry.padW() / d, 1, 1, geometry.groups());
+      emulate =
+          !bf16KernelAgrees(
+              phases,
+              weight.getShape(),
+              bias != null,
+              undilated,
+              gradMode(),
+              gradMode() && x.hasGradient());
+    }
+    NDArray g = geometryTensor(geometry, emulate);
+    String suffix = bf16 ? "_phases_bf16" : "_phases";
+    NDList inputs =
+        bias == null
+            ? new NDList(x, weight, g, marker("conv2d" + suffix))
+            : new NDList(x, weight, bias, g, marker("conv2d_bias" + suffix));
+    return IValueUtils.forward(module, inputs, true).singletonOrThrow();
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  private static boolean gradMode() {
+    return JniUtils.isGradMode();
+  }
+
+  /**
+   * Whether libtorch's bfloat16 convolution of an input of shape {@code input} with weights of
+   * shape {@code kernel} (and a bias) gives the numbers it should on this CPU: the forward pass,
+   * with {@code withGradients} the gradients of weights and bias, and with {@code inputGradient}
+   * the input's (a network's first layer needs none), against the same convolution computed in
+   * float32 from operands rounded to bfloat16 (what the bfloat16 kernel is meant to compute), on
+   * fixed probe values, within bfloat16 rounding. Checked once per shape and process, on first use.
+   *
+   * <p>Why: libtorch 2.7.1's oneDNN has been seen computing wrong bfloat16 convolutions on a CPU
+   * with AVX512_BF16 (AMD EPYC, family 26) for some shapes: output channels that are not a multiple
+   * of 16 (3x3 kernels), the input gradient of 1x1 convolutions with such output channels, of
+   * depthwise convolutions with stride 2 and of a few others, errors of the order of the values
+   * themselves, where the same shapes were right on another AVX512_BF16 CPU and in PyTorch 1.13 on
+   * this one (docs/reliability.md, "bfloat16 convolutions that libtorch gets wrong"). The
+   * convolutions of the tutorial's models were right; a model with other channel counts (another
+   * number of classes, an adaptor) need not be.
+   */
+  public synchronized boolean bf16KernelAgrees(
+      Shape input,
+      Shape kernel,
+      boolean hasBias,
+      ConvGeometry geometry,
+      boolean withGradients,
+      boolean inputGradient) {
+    List<Long> key = new ArrayList<>();
+    for (long v : input.getShape()) {
+      key.add(v);
+    }
+    for (long v : kernel.getShape()) {
+      key.add(v);
+    }
+    key.add(hasBias ? 1L : 0L);
+    key.add(withGradients ? 1L : 0L);
+    key.add(inputGradient ? 1L : 0L);
+    key.addAll(geometry.asList());
+    Boolean known = bf16Verdicts.get(key);
+    if (known != null) {
+      return known;
+    }
+    long[] shapes = key.subList(0, 11).stream().mapToLong(Long::longValue).toArray();
+    boolean agrees;
+    // Through forward, as the kernels: it computes the gradients under the caller's grad mode.
+    try (NDArray javaBacked = manager.create(shapes);
+        NDArray owned = javaBacked.duplicate();
+        NDList answer =
+            IValueUtils.forward(
+                module,
+                new NDList(owned, geometryTensor(geometry, false), marker("bf16_kernel_agrees")),
+                true)) {
+      agrees = answer.singletonOrThrow().getFloat() == 1f;
+    }
+    bf16Verdicts.put(key, agrees);
+    if (!agrees && !bf16FallbackReported) {
+      bf16FallbackReported = true;
+      System.err.println(
+          "warning: amp bf16: libtorch's bfloat16 convolution gives wrong numbers on this CPU for"
+              + " an input of "
+              + input
+              + " and weights of "
+              + kernel
+              + " ("
+              + geometry
+              + "); such convolutions are computed from float32 instead (the numbers bfloat16"
+              + " should give, more slowly)");
+    }
+    return agrees;
   }
 
   /**
@@ -364,13 +512,18 @@ public final class ScriptedOps {
     }
   }
 
-  /** A reused int64 CPU tensor holding the geometry (a model has a few dozen different ones). */
-  private synchronized NDArray geometryTensor(ConvGeometry g) {
+  /**
+   * A reused int64 CPU tensor holding the geometry and the {@code emulate} flag of the bfloat16
+   * convolution (a model has a few dozen different geometries).
+   */
+  private synchronized NDArray geometryTensor(ConvGeometry g, boolean emulate) {
+    List<Long> values = g.asList();
+    values.add(emulate ? 1L : 0L);
     return geometries.computeIfAbsent(
-        g.asList(),
+        values,
         k -> {
-          long[] values = k.stream().mapToLong(Long::longValue).toArray();
-          try (NDArray javaBacked = manager.create(values)) {
+          long[] array = k.stream().mapToLong(Long::longValue).toArray();
+          try (NDArray javaBacked = manager.create(array)) {
             // A libtorch-owned copy, as OwnedArrays makes constants (create() wraps a Java
             // buffer, which must not be what a kernel reads after the wrapper is collected).
             NDArray owned = javaBacked.duplicate();
@@ -410,6 +563,25 @@ public final class ScriptedOps {
           dilation.get(0),
           dilation.get(1),
           groups);
+    }
+
+    /**
+     * True for a convolution whose output has its input's size and whose taps are {@code dilation}
+     * apart on both axes: stride 1, one dilation for both axes, and padding {@code dilation x
+     * (kernel - 1) / 2} for an odd kernel (the {@code kernel} shape's last two axes). Only such a
+     * convolution can be computed on the input's phases with an undilated kernel.
+     */
+    public boolean phaseSplittable(Shape kernel) {
+      long kh = kernel.get(kernel.dimension() - 2);
+      long kw = kernel.get(kernel.dimension() - 1);
+      return strideH == 1
+          && strideW == 1
+          && dilationH == dilationW
+          && dilationH > 1
+          && kh % 2 == 1
+          && kw % 2 == 1
+          && padH == dilationH * (kh - 1) / 2
+          && padW == dilationW * (kw - 1) / 2;
     }
 
     List<Long> asList() {

@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.distill4j.config.Amp;
 import org.distill4j.engine.Autocast;
+import org.distill4j.engine.ScriptedOps;
 import org.junit.jupiter.api.Test;
 
 /** PaddleConv's layer: DJL's float32 convolution, and bfloat16 inside an amp scope. */
@@ -90,6 +91,48 @@ class AutocastConv2dTest {
       for (float v : g) {
         assertEquals(16f, v, 0f);
       }
+    }
+  }
+
+  @Test
+  void largeDilationsOnTheCpuAreComputedOnTheInputsPhases() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(13);
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray x = m.randomNormal(new Shape(1, 16, 32, 32));
+      // Dilation 8 on 32x32 (4x4 phases): the phases, in float32 and in bf16.
+      Conv2d dilated = PaddleConv.conv2d(16, 16, 3, 1, 8, 8, 1, true);
+      dilated.initialize(m, DataType.FLOAT32, x.getShape());
+      NDArray w = dilated.getParameters().get("weight").getArray();
+      NDArray b = dilated.getParameters().get("bias").getArray();
+      ScriptedOps.ConvGeometry g = new ScriptedOps.ConvGeometry(1, 1, 8, 8, 8, 8, 1);
+      assertArrayEquals(
+          ScriptedOps.get().conv2dPhases(x, w, b, g, false).toFloatArray(),
+          dilated.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray(),
+          "float32: the phases, bit for bit");
+      ScriptedOps.ConvGeometry g16 = new ScriptedOps.ConvGeometry(1, 1, 16, 16, 16, 16, 1);
+      NDArray x64 = m.randomNormal(new Shape(1, 16, 64, 64));
+      Conv2d wider = PaddleConv.conv2d(16, 16, 3, 1, 16, 16, 1, false);
+      wider.initialize(m, DataType.FLOAT32, x64.getShape());
+      NDArray w16 = wider.getParameters().get("weight").getArray();
+      try (Autocast scope = Autocast.scope(Amp.BF16)) {
+        assertArrayEquals(
+            Autocast.float32(ScriptedOps.get().conv2dPhases(x64, w16, null, g16, true))
+                .toFloatArray(),
+            Autocast.float32(wider.forward(ps, new NDList(x64), false).singletonOrThrow())
+                .toFloatArray(),
+            "bf16, dilation 16 on 64x64: the phases, bit for bit");
+      }
+      // Dilation 4 takes libtorch's convolution as before.
+      Conv2d small = PaddleConv.conv2d(16, 16, 3, 1, 4, 4, 1, false);
+      small.initialize(m, DataType.FLOAT32, x.getShape());
+      NDArray ws = small.getParameters().get("weight").getArray();
+      assertArrayEquals(
+          Conv2d.conv2d(x, ws, null, new Shape(1, 1), new Shape(4, 4), new Shape(4, 4), 1)
+              .singletonOrThrow()
+              .toFloatArray(),
+          small.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray(),
+          "dilation 4: DJL's own convolution, bit for bit");
     }
   }
 }
