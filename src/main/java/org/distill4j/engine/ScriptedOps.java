@@ -332,14 +332,11 @@ public final class ScriptedOps {
    * @param geometry stride, padding and dilation (height, width each) and groups
    */
   public NDArray conv2dBf16(NDArray x, NDArray weight, NDArray bias, ConvGeometry geometry) {
+    // The check runs libtorch's CPU kernel; a GPU's kernels are other ones and are not checked.
     boolean emulate =
-        !bf16KernelAgrees(
-            x.getShape(),
-            weight.getShape(),
-            bias != null,
-            geometry,
-            gradMode(),
-            gradMode() && x.hasGradient());
+        !x.getDevice().isGpu()
+            && !bf16KernelAgrees(
+                x.getShape(), weight.getShape(), bias != null, geometry, gradMode());
     return conv2dBf16(x, weight, bias, geometry, emulate);
   }
 
@@ -377,7 +374,7 @@ public final class ScriptedOps {
               + weight.getShape());
     }
     boolean emulate = false;
-    if (bf16) {
+    if (bf16 && !x.getDevice().isGpu()) {
       // The bfloat16 kernel runs on the phases: check it for their shape and geometry.
       Shape s = x.getShape();
       long d = geometry.dilationH();
@@ -385,14 +382,7 @@ public final class ScriptedOps {
           new Shape(s.get(0) * d * d, s.get(1), ceilDiv(s.get(2), d), ceilDiv(s.get(3), d));
       ConvGeometry undilated =
           new ConvGeometry(1, 1, geometry.padH() / d, geometry.padW() / d, 1, 1, geometry.groups());
-      emulate =
-          !bf16KernelAgrees(
-              phases,
-              weight.getShape(),
-              bias != null,
-              undilated,
-              gradMode(),
-              gradMode() && x.hasGradient());
+      emulate = !bf16KernelAgrees(phases, weight.getShape(), bias != null, undilated, gradMode());
     }
     NDArray g = geometryTensor(geometry, emulate);
     String suffix = bf16 ? "_phases_bf16" : "_phases";
@@ -414,10 +404,11 @@ public final class ScriptedOps {
   /**
    * Whether libtorch's bfloat16 convolution of an input of shape {@code input} with weights of
    * shape {@code kernel} (and a bias) gives the numbers it should on this CPU: the forward pass,
-   * with {@code withGradients} the gradients of weights and bias, and with {@code inputGradient}
-   * the input's (a network's first layer needs none), against the same convolution computed in
-   * float32 from operands rounded to bfloat16 (what the bfloat16 kernel is meant to compute), on
-   * fixed probe values, within bfloat16 rounding. Checked once per shape and process, on first use.
+   * and with {@code withGradients} the gradients of input, weights and bias (also a first layer's
+   * input gradient, which training never asks for: a kernel wrong there alone falls back too),
+   * against the same convolution computed in float32 from operands rounded to bfloat16 (what the
+   * bfloat16 kernel is meant to compute), on fixed probe values, within bfloat16 rounding. Checked
+   * once per shape and process, on first use.
    *
    * <p>Why: libtorch 2.7.1's oneDNN has been seen computing wrong bfloat16 convolutions on a CPU
    * with AVX512_BF16 (AMD EPYC, family 26) for some shapes: output channels that are not a multiple
@@ -429,12 +420,7 @@ public final class ScriptedOps {
    * number of classes, an adaptor) need not be.
    */
   public synchronized boolean bf16KernelAgrees(
-      Shape input,
-      Shape kernel,
-      boolean hasBias,
-      ConvGeometry geometry,
-      boolean withGradients,
-      boolean inputGradient) {
+      Shape input, Shape kernel, boolean hasBias, ConvGeometry geometry, boolean withGradients) {
     List<Long> key = new ArrayList<>();
     for (long v : input.getShape()) {
       key.add(v);
@@ -443,8 +429,9 @@ public final class ScriptedOps {
       key.add(v);
     }
     key.add(hasBias ? 1L : 0L);
+    // The script can leave the input's gradient out; every convolution here checks it.
     key.add(withGradients ? 1L : 0L);
-    key.add(inputGradient ? 1L : 0L);
+    key.add(withGradients ? 1L : 0L);
     key.addAll(geometry.asList());
     Boolean known = bf16Verdicts.get(key);
     if (known != null) {

@@ -4,12 +4,14 @@
  * around DJL calls that cost more than they need to ({@link org.distill4j.engine.HostScalars}: the
  * numbers of tensor arithmetic as reused CPU scalars instead of a new tensor per call on a GPU);
  * and what DJL's NDArray API cannot say at all, run as a small TorchScript module written here
- * ({@link org.distill4j.engine.ScriptedOps}: the multi-tensor momentum update and the bfloat16
- * convolution), with the thread's precision scope that picks the latter ({@link
- * org.distill4j.engine.Autocast}, the {@code amp} and {@code teacher_amp} config keys) and a frozen
- * model's weights rounded to bfloat16 once ({@link org.distill4j.engine.FrozenBf16Weights}); and
- * libtorch kernels slower than the same result computed another way ({@link
- * org.distill4j.engine.BilinearMatrices} for small resizes, {@link
+ * ({@link org.distill4j.engine.ScriptedOps}: the momentum update, the bfloat16 convolution, checked
+ * once per shape against float32 where libtorch's bfloat16 kernel can be wrong, and dilated
+ * convolutions computed on their input's phases where {@link
+ * org.distill4j.engine.DilatedConvolutions} says it pays), with the thread's precision scope that
+ * picks the latter ({@link org.distill4j.engine.Autocast}, the {@code amp} and {@code teacher_amp}
+ * config keys) and a frozen model's weights rounded to bfloat16 once ({@link
+ * org.distill4j.engine.FrozenBf16Weights}); and libtorch kernels slower than the same result
+ * computed another way ({@link org.distill4j.engine.BilinearMatrices} for small resizes, {@link
  * org.distill4j.engine.SlicePooling} for pooling without gradients).
  *
  * <p>Depends only on {@code config} and DJL.
