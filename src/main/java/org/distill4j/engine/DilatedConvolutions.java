@@ -58,7 +58,8 @@ public final class DilatedConvolutions {
         && ScriptedOps.get() != null;
   }
 
-  private static long ceilDiv(long a, long b) {
+  /** {@code a / b} rounded up: the phases' height or width for a size and a dilation. */
+  static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }
 }

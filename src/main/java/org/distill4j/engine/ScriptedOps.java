@@ -379,7 +379,11 @@ public final class ScriptedOps {
       Shape s = x.getShape();
       long d = geometry.dilationH();
       Shape phases =
-          new Shape(s.get(0) * d * d, s.get(1), ceilDiv(s.get(2), d), ceilDiv(s.get(3), d));
+          new Shape(
+              s.get(0) * d * d,
+              s.get(1),
+              DilatedConvolutions.ceilDiv(s.get(2), d),
+              DilatedConvolutions.ceilDiv(s.get(3), d));
       ConvGeometry undilated =
           new ConvGeometry(1, 1, geometry.padH() / d, geometry.padW() / d, 1, 1, geometry.groups());
       emulate = !bf16KernelAgrees(phases, weight.getShape(), bias != null, undilated, gradMode());
@@ -393,10 +397,6 @@ public final class ScriptedOps {
     return IValueUtils.forward(module, inputs, true).singletonOrThrow();
   }
 
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
-  }
-
   private static boolean gradMode() {
     return JniUtils.isGradMode();
   }
@@ -408,14 +408,15 @@ public final class ScriptedOps {
    * input gradient, which training never asks for: a kernel wrong there alone falls back too),
    * against the same convolution computed in float32 from operands rounded to bfloat16 (what the
    * bfloat16 kernel is meant to compute), on fixed probe values, within bfloat16 rounding. Checked
-   * once per shape and process, on first use.
+   * once per shape and process, on first use, with libtorch's CPU kernels (a GPU's are other ones
+   * and are not checked).
    *
    * <p>Why: libtorch 2.7.1's oneDNN has been seen computing wrong bfloat16 convolutions on a CPU
    * with AVX512_BF16 (AMD EPYC, family 26) for some shapes: output channels that are not a multiple
    * of 16 (3x3 kernels), the input gradient of 1x1 convolutions with such output channels, of
    * depthwise convolutions with stride 2 and of a few others, errors of the order of the values
    * themselves, where the same shapes were right on another AVX512_BF16 CPU and in PyTorch 1.13 on
-   * this one (docs/reliability.md, "bfloat16 convolutions that libtorch gets wrong"). The
+   * this one (docs/reliability.md, "Convolutions that libtorch gets wrong on one CPU"). The
    * convolutions of the tutorial's models were right; a model with other channel counts (another
    * number of classes, an adaptor) need not be.
    */
