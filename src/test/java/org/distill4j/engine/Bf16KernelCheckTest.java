@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.GradientCollector;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
 import org.junit.jupiter.api.Test;
 
@@ -76,12 +75,14 @@ class Bf16KernelCheckTest {
         String label = xs + " * " + ws + " " + g;
         for (int call = 0; call < 2; call++) {
           NDList want =
-              withGradients(
+              ConvGradients.of(
                   x.toType(DataType.FLOAT64, false),
                   w.toType(DataType.FLOAT64, false),
-                  (xx, ww) -> float64Conv(xx, ww, g));
+                  null,
+                  (xx, ww, bb) -> float64Conv(xx, ww, g));
           NDList got =
-              withGradients(x, w, (xx, ww) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
+              ConvGradients.of(
+                  x, w, null, (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
           String[] names = {"output", "input gradient", "weight gradient"};
           for (int i = 0; i < 3; i++) {
             assertWithinBf16(want.get(i), got.get(i), label + ", call " + call + ": " + names[i]);
@@ -102,37 +103,6 @@ class Bf16KernelCheckTest {
             new Shape(1, 1),
             (int) g.groups())
         .singletonOrThrow();
-  }
-
-  private interface Convolution {
-    NDArray apply(NDArray x, NDArray w);
-  }
-
-  /**
-   * y = conv(x, w) on fresh copies, then the gradients of a weighted sum of y for x and w; all
-   * three in float32.
-   */
-  private static NDList withGradients(NDArray x, NDArray w, Convolution conv) {
-    NDArray xx = x.duplicate();
-    NDArray ww = w.duplicate();
-    xx.setRequiresGradient(true);
-    ww.setRequiresGradient(true);
-    NDList out = new NDList();
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray y = conv.apply(xx, ww);
-      out.add(y.stopGradient());
-      // Weights -2..2 that are bfloat16 values, so the gradients' inputs are exact in bf16.
-      NDArray weights =
-          y.getManager().arange((float) y.size()).reshape(y.getShape()).mod(5f).sub(2f);
-      gc.backward(y.mul(weights).sum());
-    }
-    out.add(xx.getGradient().duplicate());
-    out.add(ww.getGradient().duplicate());
-    NDList float32 = new NDList();
-    for (NDArray a : out) {
-      float32.add(a.toType(DataType.FLOAT32, false));
-    }
-    return float32;
   }
 
   private static void assertWithinBf16(NDArray want, NDArray got, String label) {

@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.GradientCollector;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
 import org.junit.jupiter.api.Test;
 
@@ -85,62 +84,23 @@ class DilatedConvolutionsTest {
       Shape pad = new Shape(g.padH(), g.padW());
       Shape dil = new Shape(dilation, dilation);
       NDList direct =
-          withGradients(
+          ConvGradients.of(
               x.toType(DataType.FLOAT64, false),
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
               (xx, ww, bb) ->
                   Conv2d.conv2d(xx, ww, bb, new Shape(1, 1), pad, dil, 1).singletonOrThrow());
       NDList phases =
-          withGradients(
+          ConvGradients.of(
               x, w, b, (xx, ww, bb) -> ScriptedOps.get().conv2dPhases(xx, ww, bb, g, false));
       assertEquals(inputShape.get(2), phases.get(0).getShape().get(2));
       assertEquals(inputShape.get(3), phases.get(0).getShape().get(3));
       String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
       for (int i = 0; i < direct.size(); i++) {
         assertEquals(direct.get(i).getShape(), phases.get(i).getShape(), names[i]);
-        assertClose(
-            direct.get(i).toType(DataType.FLOAT32, false).toFloatArray(),
-            phases.get(i).toFloatArray(),
-            names[i]);
+        assertClose(direct.get(i).toFloatArray(), phases.get(i).toFloatArray(), names[i]);
       }
     }
-  }
-
-  /** A convolution of an input, weights and a bias (or null). */
-  private interface Convolution {
-    NDArray apply(NDArray x, NDArray w, NDArray b);
-  }
-
-  /**
-   * {@code y = conv(x, w, b)} on fresh copies of them, then the gradients of a weighted sum of y
-   * for x, w and b (if any).
-   */
-  private static NDList withGradients(NDArray x, NDArray w, NDArray b, Convolution conv) {
-    NDArray[] params =
-        b == null
-            ? new NDArray[] {x.duplicate(), w.duplicate()}
-            : new NDArray[] {x.duplicate(), w.duplicate(), b.duplicate()};
-    for (NDArray p : params) {
-      p.setRequiresGradient(true);
-    }
-    NDList out = new NDList();
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray y = conv.apply(params[0], params[1], b == null ? null : params[2]);
-      out.add(y.stopGradient());
-      // A weighted sum, so that a gradient routed to the wrong output position shows.
-      NDArray weights =
-          y.getManager()
-              .arange((float) y.size())
-              .reshape(y.getShape())
-              .mod(7f)
-              .toType(y.getDataType(), false);
-      gc.backward(y.mul(weights).sum());
-    }
-    for (NDArray p : params) {
-      out.add(p.getGradient().duplicate());
-    }
-    return out;
   }
 
   private static void assertClose(float[] want, float[] got, String label) {
