@@ -1,7 +1,6 @@
 package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -12,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
+import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,17 +106,8 @@ class Bf16KernelCheckTest {
   }
 
   private static void assertWithinBf16(NDArray want, NDArray got, String label) {
-    float[] a = want.toFloatArray();
-    float[] b = got.toFloatArray();
-    assertEquals(a.length, b.length, label);
-    float scale = 0;
-    for (float v : a) {
-      scale = Math.max(scale, Math.abs(v));
-    }
     // bfloat16 keeps 8 significant bits: a right kernel is within a few tenths of a percent of the
     // largest value; the wrong ones seen were off by tens of percent.
-    for (int i = 0; i < a.length; i++) {
-      assertEquals(a[i], b[i], 0.02f * scale, label + ", element " + i);
-    }
+    FloatArrays.assertWithinFractionOfLargest(want.toFloatArray(), got.toFloatArray(), 0.02, label);
   }
 }

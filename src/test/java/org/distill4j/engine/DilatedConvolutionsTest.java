@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
+import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,15 +105,9 @@ class DilatedConvolutionsTest {
   }
 
   private static void assertClose(float[] want, float[] got, String label) {
-    float scale = 0;
-    for (float v : want) {
-      scale = Math.max(scale, Math.abs(v));
-    }
     // Sums of up to a few hundred products: float rounding is ~1e-6 of the largest value; a
     // product at a wrong position would be off by the order of the values themselves.
-    for (int i = 0; i < want.length; i++) {
-      assertEquals(want[i], got[i], 1e-5f * scale, label + " element " + i);
-    }
+    FloatArrays.assertWithinFractionOfLargest(want, got, 1e-5, label);
   }
 
   @Test

@@ -23,6 +23,7 @@ import org.distill4j.engine.EngineCompat;
 import org.distill4j.models.backbones.BottleneckBlock;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.distill4j.models.taps.TapHub;
+import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,16 +116,8 @@ class Bf16ActivationsTest {
   }
 
   private static void assertClose(NDArray want, NDArray got, double tolerance, String what) {
-    float[] a = want.toFloatArray();
-    float[] b = got.toFloatArray();
-    assertEquals(a.length, b.length, what);
-    double scale = 0;
-    for (float v : a) {
-      scale = Math.max(scale, Math.abs(v));
-    }
-    for (int i = 0; i < a.length; i++) {
-      assertEquals(a[i], b[i], tolerance * scale, what + ", element " + i);
-    }
+    FloatArrays.assertWithinFractionOfLargest(
+        want.toFloatArray(), got.toFloatArray(), tolerance, what);
   }
 
   @Test

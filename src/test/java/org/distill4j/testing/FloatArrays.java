@@ -33,4 +33,22 @@ public final class FloatArrays {
       }
     }
   }
+
+  /**
+   * Asserts that every element of {@code actual} is within {@code fraction} of the largest
+   * magnitude in {@code expected}: for two computations that round differently (another summation
+   * order, fewer significant bits), where an element off by the order of the values themselves is a
+   * wrong result, not rounding.
+   */
+  public static void assertWithinFractionOfLargest(
+      float[] expected, float[] actual, double fraction, String label) {
+    assertEquals(expected.length, actual.length, label + ": length");
+    double scale = 0;
+    for (float v : expected) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], fraction * scale, label + ", element " + i);
+    }
+  }
 }
