@@ -1,9 +1,11 @@
 package org.distill4j.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.SegDataset;
 import org.distill4j.distill.DistillSpec;
+import org.distill4j.engine.KernelAudit;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
 
@@ -32,8 +35,8 @@ final class CheckCommand implements Main.Command {
         Args.parse(
             "check",
             argv,
-            Set.of(),
-            Set.of("config", "iters", "batch_size", "learning_rate", "amp"));
+            Set.of("kernels"),
+            Set.of("config", "iters", "batch_size", "learning_rate", "amp", "devices"));
     ResolvedConfig config = ConfigFlags.load(args, "config");
     SegConfig seg = new SegConfig(config.root());
     System.out.println(
@@ -75,6 +78,16 @@ final class CheckCommand implements Main.Command {
       System.out.println("# tap paths and output shapes for input " + input);
       for (Map.Entry<String, Shape> e : model.tapShapes(input).entrySet()) {
         System.out.printf(Locale.ROOT, "  %-40s %s%n", e.getKey(), e.getValue());
+      }
+      if (args.has("kernels")) {
+        Device device = TrainCommand.devices(args, config)[0];
+        Shape batch = new Shape(seg.batchSize(), 3, size[1], size[0]);
+        List<KernelAudit.Finding> wrong =
+            KernelCheck.run(model, batch, seg.amp(), device, System.out);
+        if (!wrong.isEmpty()) {
+          System.err.println("error: " + KernelCheck.advice(wrong));
+          return Main.FAILED;
+        }
       }
     }
     System.out.println("# check passed");

@@ -468,6 +468,14 @@ public final class ScriptedOps {
   }
 
   /**
+   * How many bfloat16 convolution shapes this process computes from float32 because libtorch's
+   * bfloat16 kernel was wrong for them ({@link #bf16KernelAgrees}).
+   */
+  public synchronized long bf16FallbackCount() {
+    return bf16Verdicts.values().stream().filter(agrees -> !agrees).count();
+  }
+
+  /**
    * {@code x} in float32: a new array for a bfloat16 one (recorded by autograd, so gradients flow
    * back in bfloat16), and a second handle on the same tensor for any other type.
    */

@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.distill4j.engine.Convolutions;
 import org.distill4j.models.backbones.BackboneSpec;
 import org.distill4j.models.taps.TapPaths;
 
@@ -245,6 +247,21 @@ public final class SegmentationModel {
       recording.close();
     }
     return shapes;
+  }
+
+  /**
+   * The convolutions one forward pass on an input of {@code inputShape} makes, in order, each shape
+   * once (what {@link org.distill4j.engine.KernelAudit} checks): from one inference forward pass on
+   * zeros in a temporary manager. Training makes the same ones.
+   */
+  public Set<Convolutions.Call> convolutionCalls(Shape inputShape) {
+    requireInitialized();
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray zeros = scratch.zeros(inputShape);
+      return Convolutions.recordCalls(
+          zeros,
+          () -> block().forward(new ParameterStore(scratch, false), new NDList(zeros), false));
+    }
   }
 
   /** Name, parameter count, and every tap with its output shape for {@code inputShape}. */

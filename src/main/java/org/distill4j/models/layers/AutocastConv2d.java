@@ -7,6 +7,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.distill4j.engine.Autocast;
+import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.DilatedConvolutions;
 import org.distill4j.engine.ScriptedOps;
 
@@ -14,9 +15,10 @@ import org.distill4j.engine.ScriptedOps;
  * DJL's {@link Conv2d} that computes in bfloat16 inside an {@link Autocast} scope of {@code amp:
  * bf16} (its input, float32 or bfloat16, and its float32 weights rounded to bf16; the result left
  * in bfloat16 for the next layer, see {@link Autocast}), and as DJL's float32 convolution
- * everywhere else. A dilated convolution that libtorch's CPU kernels compute slowly is computed on
- * its input's phases instead ({@link DilatedConvolutions}), in either precision. Inside a scope for
- * a frozen model ({@link Autocast#scope(org.distill4j.config.Amp,
+ * everywhere else, both through {@link Convolutions#conv2d} (the path {@code check --kernels}
+ * audits). A dilated convolution that libtorch's CPU kernels compute slowly is computed on its
+ * input's phases instead ({@link DilatedConvolutions}), in either precision. Inside a scope for a
+ * frozen model ({@link Autocast#scope(org.distill4j.config.Amp,
  * org.distill4j.engine.FrozenBf16Weights)}) the weights' bfloat16 copies are made once and reused.
  * The parameters, their names, shapes and files are DJL's, so weights load and save as before.
  */
@@ -39,26 +41,16 @@ public final class AutocastConv2d extends Conv2d {
     NDArray input = inputs.singletonOrThrow();
     Device device = input.getDevice();
     boolean bf16 = Autocast.bf16();
-    ScriptedOps.ConvGeometry geometry =
-        ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups);
     NDArray w = parameterStore.getValue(weight, device, training);
-    boolean phases =
-        DilatedConvolutions.splitsIntoPhases(
-            input.getShape(), w.getShape(), geometry, bf16, device);
-    if (!bf16 && !phases) {
-      return super.forwardInternal(parameterStore, inputs, training, params);
-    }
     NDArray b = includeBias ? parameterStore.getValue(bias, device, training) : null;
     if (bf16) {
       // A frozen model's scope hands out bfloat16 copies made once (Autocast.convWeight).
       w = Autocast.convWeight(w);
       b = b == null ? null : Autocast.convWeight(b);
     }
-    ScriptedOps kernels = ScriptedOps.get();
     return new NDList(
-        phases
-            ? kernels.conv2dPhases(input, w, b, geometry, bf16)
-            : kernels.conv2dBf16(input, w, b, geometry));
+        Convolutions.conv2d(
+            input, w, b, ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups), bf16));
   }
 
   /** Builds an {@link AutocastConv2d}. */

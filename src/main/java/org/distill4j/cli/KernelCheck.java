@@ -1,0 +1,145 @@
+package org.distill4j.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.distill4j.config.Amp;
+import org.distill4j.engine.Convolutions;
+import org.distill4j.engine.KernelAudit;
+import org.distill4j.engine.ScriptedOps;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.models.layers.AutocastConv2d;
+
+/**
+ * {@code check --kernels}: audits the convolutions a model makes for the config's input size and
+ * batch against float64 on this machine ({@link KernelAudit}) and reports each wrong result in one
+ * line.
+ */
+final class KernelCheck {
+  /** Progress is printed every this many shapes. */
+  private static final int PROGRESS_EVERY = 10;
+
+  private KernelCheck() {}
+
+  /**
+   * Audits {@code model}'s convolutions for {@code input} in float32 and, with {@code amp} bf16, in
+   * bfloat16 too, on {@code device}; prints the plan, progress and the findings to {@code out}.
+   *
+   * @return the findings (none when all is right)
+   */
+  static List<KernelAudit.Finding> run(
+      SegmentationModel model, Shape input, Amp amp, Device device, PrintStream out) {
+    return run(model, input, amp, device, KernelAudit.builder().optDevice(device).build(), out);
+  }
+
+  /** {@link #run(SegmentationModel, Shape, Amp, Device, PrintStream)} with a given audit. */
+  static List<KernelAudit.Finding> run(
+      SegmentationModel model,
+      Shape input,
+      Amp amp,
+      Device device,
+      KernelAudit audit,
+      PrintStream out) {
+    Set<Convolutions.Call> calls = model.convolutionCalls(input);
+    List<Amp> precisions = amp == Amp.BF16 ? List.of(Amp.NONE, Amp.BF16) : List.of(Amp.NONE);
+    out.printf(
+        Locale.ROOT,
+        "# kernels: %d convolution shapes of %s for input %s, in %s, on %s; output and gradients,"
+            + " %d calls each, against float64 on the CPU%n",
+        calls.size(),
+        model.name(),
+        input,
+        amp == Amp.BF16 ? "float32 and bfloat16" : "float32",
+        device,
+        audit.calls());
+    long t0 = System.nanoTime();
+    long fallbacksBefore = fallbacks();
+    List<KernelAudit.Finding> findings =
+        audit.audit(
+            calls,
+            precisions,
+            (done, total) -> {
+              if (done % PROGRESS_EVERY == 0 && done < total) {
+                out.printf(
+                    Locale.ROOT,
+                    "#   %d of %d shapes audited (%.1f s)%n",
+                    done,
+                    total,
+                    (System.nanoTime() - t0) / 1e9);
+              }
+            });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    int unrecorded = unrecordedConvolutions(model.block());
+    if (unrecorded > 0) {
+      out.printf(
+          Locale.ROOT,
+          "# kernels: %d convolution layer%s of this model %s DJL's own Conv2d, not audited (build"
+              + " %s with AutocastConv2d.autocastBuilder() to audit %s)%n",
+          unrecorded,
+          unrecorded == 1 ? "" : "s",
+          unrecorded == 1 ? "is" : "are",
+          unrecorded == 1 ? "it" : "them",
+          unrecorded == 1 ? "it" : "them");
+    }
+    for (KernelAudit.Finding f : findings) {
+      out.println("wrong: " + f.line());
+    }
+    List<String> summary = new ArrayList<>();
+    summary.add(
+        findings.isEmpty()
+            ? "all right"
+            : findings.size() + " result" + (findings.size() == 1 ? "" : "s") + " wrong");
+    long fallbacks = fallbacks() - fallbacksBefore;
+    if (fallbacks > 0) {
+      summary.add(
+          fallbacks
+              + " bfloat16 shape"
+              + (fallbacks == 1 ? " is" : "s are")
+              + " computed from float32, libtorch's bfloat16 kernel being wrong for "
+              + (fallbacks == 1 ? "it" : "them")
+              + " on this CPU (as training does)");
+    }
+    out.printf(Locale.ROOT, "# kernels: %s (%.1f s)%n", String.join("; ", summary), seconds);
+    return findings;
+  }
+
+  private static long fallbacks() {
+    ScriptedOps ops = ScriptedOps.get();
+    return ops == null ? 0 : ops.bf16FallbackCount();
+  }
+
+  /** The one line that ends a check with wrong results: what it means and what to do. */
+  static String advice(List<KernelAudit.Finding> wrong) {
+    boolean float32 = wrong.stream().anyMatch(f -> f.precision() != Amp.BF16);
+    return wrong.size()
+        + " convolution result"
+        + (wrong.size() == 1 ? " is" : "s are")
+        + " wrong on this machine (the 'wrong:' lines above), so training this config here would"
+        + " learn from wrong numbers without a sign; they come from libtorch's kernels for this"
+        + " CPU or device (docs/reliability.md, \"Convolutions that libtorch gets wrong on one"
+        + " CPU\"): "
+        + (float32
+            ? "train on another machine or a GPU (check --kernels --devices gpu:0 audits one)"
+            : "train in float32 (amp: none), whose convolutions were right here, or on another"
+                + " machine");
+  }
+
+  /**
+   * How many of {@code model}'s convolution layers are DJL's own {@link Conv2d} rather than {@link
+   * AutocastConv2d}: their calls are not recorded, so not audited (a model a user registered may
+   * have them).
+   */
+  static int unrecordedConvolutions(Block block) {
+    int n = block instanceof Conv2d && !(block instanceof AutocastConv2d) ? 1 : 0;
+    for (Block child : block.getChildren().values()) {
+      n += unrecordedConvolutions(child);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,131 @@
+package org.distill4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * How the models' 2-D convolutions are computed: the one path that {@code
+ * models.layers.AutocastConv2d} and {@link KernelAudit} share, so that what the audit checks is
+ * what training runs. In float32, DJL's convolution; in bfloat16, {@link ScriptedOps#conv2dBf16}
+ * (with its per-shape check of libtorch's kernel); a dilated convolution that libtorch computes
+ * slowly on the CPU, on its input's phases ({@link DilatedConvolutions}), in either precision.
+ *
+ * <p>It also records, on request, which convolutions a forward pass makes ({@link #recordCalls}):
+ * the shapes {@code check --kernels} audits.
+ */
+public final class Convolutions {
+  /** The calls being recorded on this thread, or null (the usual case: one lookup per call). */
+  private static final ThreadLocal<Recording> RECORDING = new ThreadLocal<>();
+
+  private Convolutions() {}
+
+  /**
+   * {@code conv2d(x, weight, bias)}: in float32, or with {@code bf16} in bfloat16 (a bfloat16
+   * result), recorded by autograd when gradients are recorded.
+   *
+   * @param bias null for none
+   */
+  public static NDArray conv2d(
+      NDArray x, NDArray weight, NDArray bias, ScriptedOps.ConvGeometry geometry, boolean bf16) {
+    Recording recording = RECORDING.get();
+    if (recording != null) {
+      recording.note(x, weight.getShape(), bias != null, geometry);
+    }
+    boolean phases =
+        DilatedConvolutions.splitsIntoPhases(
+            x.getShape(), weight.getShape(), geometry, bf16, x.getDevice());
+    if (!bf16 && !phases) {
+      return Conv2d.conv2d(
+              x,
+              weight,
+              bias,
+              new Shape(geometry.strideH(), geometry.strideW()),
+              new Shape(geometry.padH(), geometry.padW()),
+              new Shape(geometry.dilationH(), geometry.dilationW()),
+              Math.toIntExact(geometry.groups()))
+          .singletonOrThrow();
+    }
+    ScriptedOps kernels = ScriptedOps.get();
+    return phases
+        ? kernels.conv2dPhases(x, weight, bias, geometry, bf16)
+        : kernels.conv2dBf16(x, weight, bias, geometry);
+  }
+
+  /**
+   * Runs {@code forward} (a forward pass of a model on {@code input}) and returns the convolutions
+   * it made through {@link #conv2d}, in order, each once. A convolution of {@code input} itself (a
+   * model's first layer) is marked as one whose input gradient training never asks for.
+   */
+  public static Set<Call> recordCalls(NDArray input, Supplier<?> forward) {
+    Recording recording = new Recording(input);
+    Recording outer = RECORDING.get();
+    RECORDING.set(recording);
+    try {
+      forward.get();
+    } finally {
+      RECORDING.set(outer);
+    }
+    return recording.calls;
+  }
+
+  /**
+   * One convolution as a model calls it: the input's shape (NCHW), the weights' (out, in / groups,
+   * kh, kw), whether it has a bias, its geometry, and whether training computes its input's
+   * gradient (not for a model's first layer, whose input is the images).
+   */
+  public record Call(
+      Shape input,
+      Shape kernel,
+      boolean bias,
+      ScriptedOps.ConvGeometry geometry,
+      boolean inputGradient) {
+    /** For example {@code 4x64x32x32 * 128x64x3x3 + bias, stride 2, padding 1}. */
+    public String describe() {
+      StringBuilder s = new StringBuilder();
+      s.append(dims(input)).append(" * ").append(dims(kernel));
+      if (bias) {
+        s.append(" + bias");
+      }
+      ScriptedOps.ConvGeometry g = geometry;
+      s.append(", stride ").append(pair(g.strideH(), g.strideW()));
+      s.append(", padding ").append(pair(g.padH(), g.padW()));
+      if (g.dilationH() != 1 || g.dilationW() != 1) {
+        s.append(", dilation ").append(pair(g.dilationH(), g.dilationW()));
+      }
+      if (g.groups() != 1) {
+        s.append(", groups ").append(g.groups());
+      }
+      return s.toString();
+    }
+
+    private static String dims(Shape shape) {
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < shape.dimension(); i++) {
+        s.append(i == 0 ? "" : "x").append(shape.get(i));
+      }
+      return s.toString();
+    }
+
+    private static String pair(long a, long b) {
+      return a == b ? Long.toString(a) : String.format(Locale.ROOT, "%dx%d", a, b);
+    }
+  }
+
+  private static final class Recording {
+    private final NDArray modelInput;
+    private final Set<Call> calls = new LinkedHashSet<>();
+
+    Recording(NDArray modelInput) {
+      this.modelInput = modelInput;
+    }
+
+    void note(NDArray x, Shape kernel, boolean bias, ScriptedOps.ConvGeometry geometry) {
+      calls.add(new Call(x.getShape(), kernel, bias, geometry, x != modelInput));
+    }
+  }
+}

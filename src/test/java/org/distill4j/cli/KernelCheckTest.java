@@ -1,0 +1,165 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.config.Amp;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.SegConfig;
+import org.distill4j.engine.Convolutions;
+import org.distill4j.engine.KernelAudit;
+import org.distill4j.engine.ScriptedOps.ConvGeometry;
+import org.distill4j.models.Models;
+import org.distill4j.models.SegmentationModel;
+import org.distill4j.models.layers.AutocastConv2d;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code check --kernels}: the audit of a config's convolutions, from the command line. */
+class KernelCheckTest {
+  private static final String STUDENT =
+      Path.of("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
+          .toAbsolutePath()
+          .toString();
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void engine() {
+    Engine.getInstance();
+  }
+
+  private static String[] check(String... flags) {
+    String[] args = new String[3 + flags.length];
+    args[0] = "check";
+    args[1] = "--config";
+    args[2] = STUDENT;
+    System.arraycopy(flags, 0, args, 3, flags.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+      System.setErr(errors);
+      code = Main.run(args, errors);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    return new String[] {
+      String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString()
+    };
+  }
+
+  @Test
+  void theSmokeStudentsConvolutionsAreAuditedAtItsBatchAndSize() {
+    String[] r = check("--kernels");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(
+        r[1].contains(
+            "convolution shapes of DeepLabV3P-ResNet18_vd for input (2, 3, 64, 64), in float32, on"
+                + " cpu(); output and gradients, 3 calls each"),
+        r[1]);
+    assertTrue(r[1].contains("# kernels: all right"), r[1]);
+    assertFalse(r[1].contains("wrong:"), r[1]);
+  }
+
+  @Test
+  void ampBf16AuditsBothPrecisions() {
+    String[] r = check("--kernels", "--amp", "bf16", "--batch_size", "1");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("for input (1, 3, 64, 64), in float32 and bfloat16"), r[1]);
+    assertTrue(r[1].contains("# kernels: all right"), r[1]);
+  }
+
+  @Test
+  void withoutTheFlagNothingIsAudited() {
+    String[] r = check();
+    assertEquals("0", r[0], r[2]);
+    assertFalse(r[1].contains("# kernels"), r[1]);
+  }
+
+  @Test
+  void wrongResultsArePrintedOneLineEach() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SegConfig seg = new SegConfig(ConfigLoader.load(Path.of(STUDENT)).root());
+      SegmentationModel model = Models.registry().build(seg.model());
+      model.initialize(manager, Models.PARAMETER_SHAPE);
+      KernelAudit broken =
+          KernelAudit.builder()
+              .optCalls(1)
+              .optPath(
+                  (x, w, b, g, bf16) ->
+                      Convolutions.conv2d(x, w, b, g, bf16).mul(w.getShape().get(0) == 2 ? 2f : 1f))
+              .build();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      List<KernelAudit.Finding> wrong =
+          KernelCheck.run(
+              model,
+              new Shape(1, 3, 32, 32),
+              Amp.NONE,
+              Device.cpu(),
+              broken,
+              new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertFalse(wrong.isEmpty());
+      long lines = text.lines().filter(l -> l.startsWith("wrong: ")).count();
+      assertEquals(wrong.size(), lines, text);
+      assertTrue(
+          text.contains(
+              "wrong: float32 convolution 1x256x8x8 * 2x256x1x1 + bias, stride 1,"
+                  + " padding 0: output off by 100% of its largest value in 1 of 1 calls"),
+          text);
+      assertTrue(text.contains("# kernels: " + wrong.size() + " results wrong"), text);
+    }
+  }
+
+  @Test
+  void theAdviceSaysWhatToChange() {
+    Convolutions.Call call =
+        new Convolutions.Call(
+            new Shape(1, 16, 8, 8),
+            new Shape(7, 16, 3, 3),
+            false,
+            new ConvGeometry(1, 1, 1, 1, 1, 1, 1),
+            true);
+    KernelAudit.Finding float32 =
+        new KernelAudit.Finding(call, Amp.NONE, "input gradient", 0.3, 1e-3, 1, 3);
+    KernelAudit.Finding bf16 = new KernelAudit.Finding(call, Amp.BF16, "output", 0.3, 0.02, 3, 3);
+    String one = KernelCheck.advice(List.of(float32));
+    assertTrue(one.startsWith("1 convolution result is wrong on this machine"), one);
+    assertTrue(one.contains("another machine or a GPU"), one);
+    String bf16Only = KernelCheck.advice(List.of(bf16, bf16));
+    assertTrue(bf16Only.startsWith("2 convolution results are wrong"), bf16Only);
+    assertTrue(bf16Only.contains("amp: none"), bf16Only);
+    assertTrue(KernelCheck.advice(List.of(bf16, float32)).contains("a GPU"));
+  }
+
+  @Test
+  void djlsOwnConvolutionsAreCountedAsNotAudited() {
+    SequentialBlock block = new SequentialBlock();
+    block.add(Conv2d.builder().setFilters(4).setKernelShape(new Shape(3, 3)).build());
+    block.add(
+        AutocastConv2d.autocastBuilder().setFilters(4).setKernelShape(new Shape(3, 3)).build());
+    SequentialBlock inner = new SequentialBlock();
+    inner.add(Conv2d.builder().setFilters(2).setKernelShape(new Shape(1, 1)).build());
+    block.add(inner);
+    assertEquals(2, KernelCheck.unrecordedConvolutions(block));
+  }
+}
