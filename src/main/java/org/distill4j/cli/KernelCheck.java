@@ -59,7 +59,7 @@ final class KernelCheck {
         device,
         audit.calls());
     long t0 = System.nanoTime();
-    long fallbacksBefore = fallbacks();
+    int fallbacksBefore = fallbacks().size();
     List<KernelAudit.Finding> findings =
         audit.audit(
             calls,
@@ -95,23 +95,28 @@ final class KernelCheck {
         findings.isEmpty()
             ? "all right"
             : findings.size() + " result" + (findings.size() == 1 ? "" : "s") + " wrong");
-    long fallbacks = fallbacks() - fallbacksBefore;
-    if (fallbacks > 0) {
+    List<Convolutions.Call> fallbacks = fallbacks();
+    fallbacks = fallbacks.subList(fallbacksBefore, fallbacks.size());
+    if (!fallbacks.isEmpty()) {
+      int n = fallbacks.size();
       summary.add(
-          fallbacks
+          n
               + " bfloat16 shape"
-              + (fallbacks == 1 ? " is" : "s are")
+              + (n == 1 ? " is" : "s are")
               + " computed from float32, libtorch's bfloat16 kernel being wrong for "
-              + (fallbacks == 1 ? "it" : "them")
+              + (n == 1 ? "it" : "them")
               + " on this CPU (as training does)");
     }
     out.printf(Locale.ROOT, "# kernels: %s (%.1f s)%n", String.join("; ", summary), seconds);
+    for (Convolutions.Call c : fallbacks) {
+      out.println("#   bfloat16 from float32: " + c.describe());
+    }
     return findings;
   }
 
-  private static long fallbacks() {
+  private static List<Convolutions.Call> fallbacks() {
     ScriptedOps ops = ScriptedOps.get();
-    return ops == null ? 0 : ops.bf16FallbackCount();
+    return ops == null ? List.of() : ops.bf16Fallbacks();
   }
 
   /** The one line that ends a check with wrong results: what it means and what to do. */

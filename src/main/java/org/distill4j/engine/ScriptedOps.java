@@ -95,6 +95,9 @@ public final class ScriptedOps {
 
   private boolean bf16FallbackReported;
 
+  /** The shapes whose bfloat16 kernel disagreed, in the order they were found. */
+  private final List<Convolutions.Call> bf16Fallbacks = new ArrayList<>();
+
   private ScriptedOps(
       NDManager manager,
       PtSymbolBlock module,
@@ -451,28 +454,29 @@ public final class ScriptedOps {
       agrees = answer.singletonOrThrow().getFloat() == 1f;
     }
     bf16Verdicts.put(key, agrees);
-    if (!agrees && !bf16FallbackReported) {
-      bf16FallbackReported = true;
-      System.err.println(
-          "warning: amp bf16: libtorch's bfloat16 convolution gives wrong numbers on this CPU for"
-              + " an input of "
-              + input
-              + " and weights of "
-              + kernel
-              + " ("
-              + geometry
-              + "); such convolutions are computed from float32 instead (the numbers bfloat16"
-              + " should give, more slowly)");
+    if (!agrees) {
+      Convolutions.Call call =
+          new Convolutions.Call(input, kernel, hasBias, geometry, withGradients);
+      bf16Fallbacks.add(call);
+      if (!bf16FallbackReported) {
+        bf16FallbackReported = true;
+        System.err.println(
+            "warning: amp bf16: libtorch's bfloat16 convolution gives wrong numbers on this CPU for "
+                + call.describe()
+                + "; such convolutions are computed from float32 instead (the numbers bfloat16"
+                + " should give, more slowly; check --kernels lists them all)");
+      }
     }
     return agrees;
   }
 
   /**
-   * How many bfloat16 convolution shapes this process computes from float32 because libtorch's
-   * bfloat16 kernel was wrong for them ({@link #bf16KernelAgrees}).
+   * The bfloat16 convolution shapes this process computes from float32 because libtorch's bfloat16
+   * kernel was wrong for them ({@link #bf16KernelAgrees}), in the order they were found; a dilated
+   * convolution computed on its phases appears as the undilated convolution of its phases.
    */
-  public synchronized long bf16FallbackCount() {
-    return bf16Verdicts.values().stream().filter(agrees -> !agrees).count();
+  public synchronized List<Convolutions.Call> bf16Fallbacks() {
+    return List.copyOf(bf16Fallbacks);
   }
 
   /**

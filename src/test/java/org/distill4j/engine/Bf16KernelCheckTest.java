@@ -1,6 +1,7 @@
 package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -109,5 +110,20 @@ class Bf16KernelCheckTest {
     // bfloat16 keeps 8 significant bits: a right kernel is within a few tenths of a percent of the
     // largest value; the wrong ones seen were off by tens of percent.
     FloatArrays.assertWithinFractionOfLargest(want.toFloatArray(), got.toFloatArray(), 0.02, label);
+  }
+
+  @Test
+  void aShapeIsListedAsAFallbackExactlyWhenItsKernelDisagrees() {
+    // Whichever the verdict on this machine, the list must agree with it.
+    ScriptedOps ops = ScriptedOps.get();
+    Shape input = new Shape(2, 16, 20, 20);
+    Shape kernel = new Shape(7, 16, 3, 3);
+    ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1);
+    boolean agrees = ops.bf16KernelAgrees(input, kernel, true, g, true);
+    Convolutions.Call call = new Convolutions.Call(input, kernel, true, g, true);
+    assertEquals(!agrees, ops.bf16Fallbacks().contains(call), call.describe());
+    int listed = ops.bf16Fallbacks().size();
+    assertEquals(agrees, ops.bf16KernelAgrees(input, kernel, true, g, true), "the same verdict");
+    assertEquals(listed, ops.bf16Fallbacks().size(), "a shape is listed once");
   }
 }
