@@ -6,9 +6,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.distill4j.config.Amp;
 import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.KernelAudit;
@@ -28,52 +30,58 @@ final class KernelCheck {
   private KernelCheck() {}
 
   /**
-   * Audits {@code model}'s convolutions for {@code input} in float32 and, with {@code amp} bf16, in
-   * bfloat16 too, on {@code device}; prints the plan, progress and the findings to {@code out}.
+   * Audits {@code model}'s convolutions on {@code device} in float32 and, with {@code amp} bf16, in
+   * bfloat16 too: as training computes them for {@code input} (output and gradients), and as
+   * inference does (output alone, no gradients recorded) for {@code input} (a frozen teacher) and
+   * for one image of its size (evaluation). Prints the plan, progress and findings to {@code out}.
    *
    * @return the findings (none when all is right)
    */
   static List<KernelAudit.Finding> run(
       SegmentationModel model, Shape input, Amp amp, Device device, PrintStream out) {
-    return run(model, input, amp, device, KernelAudit.builder().optDevice(device).build(), out);
+    return run(model, input, amp, KernelAudit.builder().optDevice(device), device, out);
   }
 
-  /** {@link #run(SegmentationModel, Shape, Amp, Device, PrintStream)} with a given audit. */
+  /**
+   * {@link #run(SegmentationModel, Shape, Amp, Device, PrintStream)} with audits from {@code
+   * audits} (its gradients option is set here).
+   */
   static List<KernelAudit.Finding> run(
       SegmentationModel model,
       Shape input,
       Amp amp,
+      KernelAudit.Builder audits,
       Device device,
-      KernelAudit audit,
       PrintStream out) {
-    Set<Convolutions.Call> calls = model.convolutionCalls(input);
+    KernelAudit training = audits.optGradients(true).build();
+    KernelAudit inference = audits.optGradients(false).build();
+    Set<Convolutions.Call> trainingCalls = model.convolutionCalls(input);
+    Shape oneImage = new Shape(1, input.get(1), input.get(2), input.get(3));
+    Set<Convolutions.Call> inferenceCalls = new LinkedHashSet<>(trainingCalls);
+    inferenceCalls.addAll(model.convolutionCalls(oneImage));
     List<Amp> precisions = amp == Amp.BF16 ? List.of(Amp.NONE, Amp.BF16) : List.of(Amp.NONE);
+    String inWhat = amp == Amp.BF16 ? "float32 and bfloat16" : "float32";
     out.printf(
         Locale.ROOT,
-        "# kernels: %d convolution shapes of %s for input %s, in %s, on %s; output and gradients,"
-            + " %d calls each, against float64 on the CPU%n",
-        calls.size(),
+        "# kernels: %d convolution shapes of %s for input %s as training computes them (output and"
+            + " gradients) and %d as inference does (output alone, for %s too), in %s, on %s, %d"
+            + " calls each, against float64 on the CPU%n",
+        trainingCalls.size(),
         model.name(),
         input,
-        amp == Amp.BF16 ? "float32 and bfloat16" : "float32",
+        inferenceCalls.size(),
+        oneImage,
+        inWhat,
         device,
-        audit.calls());
+        training.calls());
     long t0 = System.nanoTime();
     int fallbacksBefore = fallbacks().size();
+    int total = trainingCalls.size() + inferenceCalls.size();
     List<KernelAudit.Finding> findings =
-        audit.audit(
-            calls,
-            precisions,
-            (done, total) -> {
-              if (done % PROGRESS_EVERY == 0 && done < total) {
-                out.printf(
-                    Locale.ROOT,
-                    "#   %d of %d shapes audited (%.1f s)%n",
-                    done,
-                    total,
-                    (System.nanoTime() - t0) / 1e9);
-              }
-            });
+        new ArrayList<>(training.audit(trainingCalls, precisions, progress(out, 0, total, t0)));
+    findings.addAll(
+        inference.audit(
+            inferenceCalls, precisions, progress(out, trainingCalls.size(), total, t0)));
     double seconds = (System.nanoTime() - t0) / 1e9;
     int unrecorded = unrecordedConvolutions(model.block());
     if (unrecorded > 0) {
@@ -112,6 +120,21 @@ final class KernelCheck {
       out.println("#   bfloat16 from float32: " + c.describe());
     }
     return findings;
+  }
+
+  private static BiConsumer<Integer, Integer> progress(
+      PrintStream out, int before, int total, long t0) {
+    return (done, ignored) -> {
+      int all = before + done;
+      if (all % PROGRESS_EVERY == 0 && all < total) {
+        out.printf(
+            Locale.ROOT,
+            "#   %d of %d shapes audited (%.1f s)%n",
+            all,
+            total,
+            (System.nanoTime() - t0) / 1e9);
+      }
+    };
   }
 
   private static List<Convolutions.Call> fallbacks() {

@@ -57,11 +57,13 @@ public final class KernelAudit {
   }
 
   private final int calls;
+  private final boolean gradients;
   private final Device device;
   private final Path path;
 
   private KernelAudit(Builder builder) {
     this.calls = builder.calls;
+    this.gradients = builder.gradients;
     this.device = builder.device;
     this.path = builder.path;
   }
@@ -74,6 +76,11 @@ public final class KernelAudit {
   /** How many times each convolution is computed and checked. */
   public int calls() {
     return calls;
+  }
+
+  /** Whether gradients are recorded and checked (training), or only outputs (inference). */
+  public boolean gradients() {
+    return gradients;
   }
 
   /**
@@ -104,11 +111,11 @@ public final class KernelAudit {
       NDArray b = call.bias() ? probe(cpu, new Shape(call.kernel().get(0)), 0.71) : null;
       ScriptedOps.ConvGeometry g = call.geometry();
       NDList want =
-          ConvGradients.of(
+          results(
               x.toType(DataType.FLOAT64, false),
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
-              call.inputGradient(),
+              call,
               (xx, ww, bb) -> float64(xx, ww, bb, g));
       double[] scale = new double[want.size()];
       for (int i = 0; i < want.size(); i++) {
@@ -130,14 +137,14 @@ public final class KernelAudit {
           int[] wrongCalls = new int[want.size()];
           for (int c = 0; c < calls; c++) {
             // Everything one call makes lives in its scope: copies of the operands there make
-            // ConvGradients' arrays land there too.
+            // the results' arrays land there too.
             try (NDManager scope = onDevice.newSubManager()) {
               NDList got =
-                  ConvGradients.of(
+                  results(
                       copyInto(scope, xd),
                       copyInto(scope, wd),
                       bd == null ? null : copyInto(scope, bd),
-                      call.inputGradient(),
+                      call,
                       // In float32 for the comparisons (DJL's own casts do not take bfloat16);
                       // autograd carries the gradient back into the bfloat16 convolution.
                       (xx, ww, bb) -> Autocast.float32(path.conv2d(xx, ww, bb, g, bf16)));
@@ -156,7 +163,14 @@ public final class KernelAudit {
             if (wrongCalls[i] > 0) {
               findings.add(
                   new Finding(
-                      call, amp, parts.get(i), worst[i], tolerance(bf16, i), wrongCalls[i], calls));
+                      call,
+                      amp,
+                      gradients,
+                      parts.get(i),
+                      worst[i],
+                      tolerance(bf16, i),
+                      wrongCalls[i],
+                      calls));
             }
           }
         }
@@ -165,14 +179,30 @@ public final class KernelAudit {
     return findings;
   }
 
+  /**
+   * The output and, when this audit records gradients, the gradients ({@link ConvGradients}); the
+   * output alone otherwise, computed without recording gradients, as evaluation and a frozen
+   * teacher compute it (libtorch may pick other kernels for that).
+   */
+  private NDList results(
+      NDArray x, NDArray w, NDArray b, Convolutions.Call call, ConvGradients.Convolution conv) {
+    if (gradients) {
+      return ConvGradients.of(x, w, b, call.inputGradient(), conv);
+    }
+    return new NDList(conv.apply(x, w, b).toType(DataType.FLOAT32, false));
+  }
+
   private static NDArray copyInto(NDManager scope, NDArray a) {
     NDArray copy = a.duplicate();
     copy.attach(scope);
     return copy;
   }
 
-  private static List<String> partNames(Convolutions.Call call) {
+  private List<String> partNames(Convolutions.Call call) {
     List<String> names = new ArrayList<>(List.of(PARTS[0]));
+    if (!gradients) {
+      return names;
+    }
     if (call.inputGradient()) {
       names.add(PARTS[1]);
     }
@@ -242,13 +272,14 @@ public final class KernelAudit {
   }
 
   /**
-   * One result that was wrong: a convolution, its precision, which part (output, input gradient,
-   * weight gradient, bias gradient), its largest error over the calls as a fraction of the largest
-   * value, the tolerance, and in how many of the calls it was wrong.
+   * One result that was wrong: a convolution, its precision, whether gradients were recorded, which
+   * part (output, input gradient, weight gradient, bias gradient), its largest error over the calls
+   * as a fraction of the largest value, the tolerance, and in how many of the calls it was wrong.
    */
   public record Finding(
       Convolutions.Call call,
       Amp precision,
+      boolean gradients,
       String part,
       double error,
       double tolerance,
@@ -258,10 +289,11 @@ public final class KernelAudit {
     public String line() {
       return String.format(
           Locale.ROOT,
-          "%s convolution %s: %s off by %s of its largest value in %d of %d calls (a right one is"
+          "%s convolution %s%s: %s off by %s of its largest value in %d of %d calls (a right one is"
               + " within %s)",
           precision == Amp.BF16 ? "bfloat16" : "float32",
           call.describe(),
+          gradients ? "" : " (no gradients recorded)",
           part,
           percent(error),
           wrongCalls,
@@ -280,6 +312,7 @@ public final class KernelAudit {
   /** Builds a {@link KernelAudit}. */
   public static final class Builder {
     private int calls = 3;
+    private boolean gradients = true;
     private Device device = Device.cpu();
     private Path path = Convolutions::conv2d;
 
@@ -294,6 +327,16 @@ public final class KernelAudit {
         throw new IllegalArgumentException("calls must be at least 1, got " + calls);
       }
       this.calls = calls;
+      return this;
+    }
+
+    /**
+     * With false, each convolution's output alone, computed without recording gradients (as
+     * evaluation and a frozen teacher compute it); default true: the output and the gradients
+     * training asks for.
+     */
+    public Builder optGradients(boolean gradients) {
+      this.gradients = gradients;
       return this;
     }
 

@@ -48,23 +48,7 @@ class KernelCheckTest {
     args[1] = "--config";
     args[2] = STUDENT;
     System.arraycopy(flags, 0, args, 3, flags.length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
-      System.setErr(errors);
-      code = Main.run(args, errors);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new String[] {
-      String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString()
-    };
+    return CapturedRuns.run(args);
   }
 
   @Test
@@ -73,8 +57,13 @@ class KernelCheckTest {
     assertEquals("0", r[0], r[2]);
     assertTrue(
         r[1].contains(
-            "convolution shapes of DeepLabV3P-ResNet18_vd for input (2, 3, 64, 64), in float32, on"
-                + " cpu(); output and gradients, 3 calls each"),
+            "convolution shapes of DeepLabV3P-ResNet18_vd for input (2, 3, 64, 64) as training"
+                + " computes them (output and gradients) and"),
+        r[1]);
+    assertTrue(
+        r[1].contains(
+            "as inference does (output alone, for (1, 3, 64, 64) too), in float32, on"
+                + " cpu(), 3 calls each"),
         r[1]);
     assertTrue(r[1].contains("# kernels: all right"), r[1]);
     assertFalse(r[1].contains("wrong:"), r[1]);
@@ -84,7 +73,8 @@ class KernelCheckTest {
   void ampBf16AuditsBothPrecisions() {
     String[] r = check("--kernels", "--amp", "bf16", "--batch_size", "1");
     assertEquals("0", r[0], r[2]);
-    assertTrue(r[1].contains("for input (1, 3, 64, 64), in float32 and bfloat16"), r[1]);
+    assertTrue(r[1].contains("for input (1, 3, 64, 64) as training computes them"), r[1]);
+    assertTrue(r[1].contains("in float32 and bfloat16, on cpu()"), r[1]);
     assertTrue(r[1].contains("# kernels: all right"), r[1]);
   }
 
@@ -96,37 +86,46 @@ class KernelCheckTest {
   }
 
   @Test
-  void wrongResultsArePrintedOneLineEach() {
+  void wrongResultsArePrintedOneLineEachWithTrainingAndInferenceApart() {
     try (NDManager manager = NDManager.newBaseManager()) {
       SegConfig seg = new SegConfig(ConfigLoader.load(Path.of(STUDENT)).root());
       SegmentationModel model = Models.registry().build(seg.model());
       model.initialize(manager, Models.PARAMETER_SHAPE);
-      KernelAudit broken =
+      // The classifier (2 output channels) is wrong for one image only: evaluation's shape.
+      KernelAudit.Builder broken =
           KernelAudit.builder()
               .optCalls(1)
               .optPath(
                   (x, w, b, g, bf16) ->
-                      Convolutions.conv2d(x, w, b, g, bf16).mul(w.getShape().get(0) == 2 ? 2f : 1f))
-              .build();
+                      Convolutions.conv2d(x, w, b, g, bf16)
+                          .mul(w.getShape().get(0) == 2 && x.getShape().get(0) == 1 ? 2f : 1f));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       List<KernelAudit.Finding> wrong =
           KernelCheck.run(
               model,
-              new Shape(1, 3, 32, 32),
+              new Shape(2, 3, 32, 32),
               Amp.NONE,
-              Device.cpu(),
               broken,
+              Device.cpu(),
               new PrintStream(out, true, StandardCharsets.UTF_8));
       String text = out.toString(StandardCharsets.UTF_8);
-      assertFalse(wrong.isEmpty());
-      long lines = text.lines().filter(l -> l.startsWith("wrong: ")).count();
-      assertEquals(wrong.size(), lines, text);
+      assertTrue(
+          text.matches(
+              "(?s).*# kernels: (\\d+) convolution shapes of DeepLabV3P-ResNet18_vd for input \\(2,"
+                  + " 3, 32, 32\\) as training computes them \\(output and gradients\\) and (\\d+)"
+                  + " as inference does \\(output alone, for \\(1, 3, 32, 32\\) too\\), in"
+                  + " float32, on cpu\\(\\), 1 calls each.*"),
+          text);
+      assertEquals(1, wrong.size(), text);
+      assertEquals(
+          1, text.lines().filter(l -> l.startsWith("wrong: ")).count(), "one line each: " + text);
       assertTrue(
           text.contains(
-              "wrong: float32 convolution 1x256x8x8 * 2x256x1x1 + bias, stride 1,"
-                  + " padding 0: output off by 100% of its largest value in 1 of 1 calls"),
+              "wrong: float32 convolution 1x256x8x8 * 2x256x1x1 + bias, stride 1, padding 0 (no"
+                  + " gradients recorded): output off by 100% of its largest value in 1 of 1"
+                  + " calls"),
           text);
-      assertTrue(text.contains("# kernels: " + wrong.size() + " results wrong"), text);
+      assertTrue(text.contains("# kernels: 1 result wrong"), text);
     }
   }
 
@@ -140,8 +139,9 @@ class KernelCheckTest {
             new ConvGeometry(1, 1, 1, 1, 1, 1, 1),
             true);
     KernelAudit.Finding float32 =
-        new KernelAudit.Finding(call, Amp.NONE, "input gradient", 0.3, 1e-3, 1, 3);
-    KernelAudit.Finding bf16 = new KernelAudit.Finding(call, Amp.BF16, "output", 0.3, 0.02, 3, 3);
+        new KernelAudit.Finding(call, Amp.NONE, true, "input gradient", 0.3, 1e-3, 1, 3);
+    KernelAudit.Finding bf16 =
+        new KernelAudit.Finding(call, Amp.BF16, true, "output", 0.3, 0.02, 3, 3);
     String one = KernelCheck.advice(List.of(float32));
     assertTrue(one.startsWith("1 convolution result is wrong on this machine"), one);
     assertTrue(one.contains("another machine or a GPU"), one);

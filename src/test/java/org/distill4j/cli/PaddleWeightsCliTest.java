@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,23 +52,7 @@ class PaddleWeightsCliTest {
   }
 
   private static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
-      System.setErr(errors);
-      code = Main.run(args, errors);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new String[] {
-      String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString()
-    };
+    return CapturedRuns.run(args);
   }
 
   @Test

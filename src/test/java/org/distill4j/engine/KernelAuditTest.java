@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -167,5 +168,37 @@ class KernelAuditTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> KernelAudit.builder().optCalls(0));
     assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+  }
+
+  @Test
+  void withoutGradientsOnlyTheOutputIsCheckedAndNoGradientIsRecorded() {
+    // Wrong only when no gradients are recorded: the inference audit must see it, the training
+    // audit must not; a broken backward does not matter to the inference audit.
+    KernelAudit.Path wrongInInference =
+        (x, w, b, g, bf16) -> {
+          NDArray y = Convolutions.conv2d(x, w, b, g, bf16);
+          return JniUtils.isGradMode() ? y : y.mul(1.5f);
+        };
+    KernelAudit.Path noInputGradient =
+        (x, w, b, g, bf16) -> Convolutions.conv2d(x.stopGradient(), w, b, g, bf16);
+    List<Amp> float32 = List.of(Amp.NONE);
+    assertEquals(
+        List.of(), KernelAudit.builder().optPath(wrongInInference).build().audit(PLAIN, float32));
+    List<KernelAudit.Finding> inference =
+        KernelAudit.builder()
+            .optGradients(false)
+            .optPath(wrongInInference)
+            .build()
+            .audit(PLAIN, float32);
+    assertEquals(List.of("output"), parts(inference, Amp.NONE));
+    assertFalse(inference.get(0).gradients());
+    assertTrue(inference.get(0).line().contains("(no gradients recorded): output off by 50%"));
+    assertEquals(
+        List.of(),
+        KernelAudit.builder()
+            .optGradients(false)
+            .optPath(noInputGradient)
+            .build()
+            .audit(PLAIN, float32));
   }
 }
