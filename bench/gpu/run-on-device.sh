@@ -166,7 +166,8 @@ if [[ -n "$benches" ]]; then
     bench "${item%x*}" "${item#*x}" "-$item"
   done
 elif [[ ! -f "$jni" ]]; then
-  for s in engine-check smoke-data smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl smoke-tutorial; do
+  for s in engine-check smoke-data kernels-gpu smoke-train-gpu smoke-distill-gpu smoke-eval-gpu bench-djl \
+    smoke-tutorial; do
     skip "$s" "no JNI library"
   done
   bench 512 4 ""
@@ -175,6 +176,8 @@ else
   # The smoke configs' dataset (what `tutorial --scale smoke` generates: 24/8/4 images of 96x84).
   stage smoke-data 60 "${java_cmd[@]}" make-dataset --out data/optic_disc_seg_smoke --train 24 --val 8 \
     --test 4 --width 96 --height 84
+  # The GPU's convolutions of the smoke teacher against float64, float32 and bfloat16 (check --kernels).
+  stage kernels-gpu 90 "${java_cmd[@]}" check --config "$smoke_t" --kernels --amp bf16 --devices gpu:0
   stage smoke-train-gpu 90 "${java_cmd[@]}" train --config "$smoke_t" --devices gpu:0 --iters 4 --do_eval \
     --save_interval 4 --save_dir "$work/teacher"
   stage smoke-distill-gpu 90 "${java_cmd[@]}" distill --teacher_config "$smoke_t" \

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -200,5 +201,13 @@ class KernelAuditTest {
             .optPath(noInputGradient)
             .build()
             .audit(PLAIN, float32));
+  }
+
+  @Test
+  void aGpusFloat32MayBeTf32() {
+    assertEquals(KernelAudit.FLOAT32_TOLERANCE, KernelAudit.tolerance(false, 1, Device.cpu()));
+    assertEquals(KernelAudit.GPU_FLOAT32_TOLERANCE, KernelAudit.tolerance(false, 1, Device.gpu()));
+    assertEquals(KernelAudit.BF16_OUTPUT_TOLERANCE, KernelAudit.tolerance(true, 0, Device.gpu()));
+    assertEquals(KernelAudit.BF16_GRADIENT_TOLERANCE, KernelAudit.tolerance(true, 2, Device.cpu()));
   }
 }
