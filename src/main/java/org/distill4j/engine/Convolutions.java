@@ -12,8 +12,9 @@ import java.util.function.Supplier;
  * How the models' 2-D convolutions are computed: the one path that {@code
  * models.layers.AutocastConv2d} and {@link KernelAudit} share, so that what the audit checks is
  * what training runs. In float32, DJL's convolution; in bfloat16, {@link ScriptedOps#conv2dBf16}
- * (with its per-shape check of libtorch's kernel); a dilated convolution that libtorch computes
- * slowly on the CPU, on its input's phases ({@link DilatedConvolutions}), in either precision.
+ * (with its per-shape check of libtorch's kernel); a dilated convolution whose off-center taps read
+ * only padding, without them ({@link CenterTaps}); one that libtorch computes slowly on the CPU, on
+ * its input's phases ({@link DilatedConvolutions}); in either precision.
  *
  * <p>It also records, on request, which convolutions a forward pass makes ({@link #recordCalls}):
  * the shapes {@code check --kernels} audits.
@@ -36,9 +37,27 @@ public final class Convolutions {
     if (recording != null) {
       recording.note(x, weight.getShape(), bias != null, geometry);
     }
+    return compute(x, weight, bias, geometry, bf16);
+  }
+
+  private static NDArray compute(
+      NDArray x, NDArray weight, NDArray bias, ScriptedOps.ConvGeometry geometry, boolean bf16) {
+    Shape input = x.getShape();
+    Shape kernel = weight.getShape();
+    if (!x.getDevice().isGpu() && input.dimension() == 4) {
+      boolean rows = CenterTaps.rowsReadOnlyPadding(input, kernel, geometry);
+      boolean columns = CenterTaps.columnsReadOnlyPadding(input, kernel, geometry);
+      if (rows || columns) {
+        NDArray center = CenterTaps.centerWeights(weight, rows, columns);
+        ScriptedOps.ConvGeometry reduced = CenterTaps.reduced(geometry, rows, columns);
+        if (!bf16 && CenterTaps.isPerChannelScale(input, center.getShape(), reduced)) {
+          return CenterTaps.perChannelScale(x, center, bias);
+        }
+        return compute(x, center, bias, reduced, bf16);
+      }
+    }
     boolean phases =
-        DilatedConvolutions.splitsIntoPhases(
-            x.getShape(), weight.getShape(), geometry, bf16, x.getDevice());
+        DilatedConvolutions.splitsIntoPhases(input, kernel, geometry, bf16, x.getDevice());
     if (!bf16 && !phases) {
       return Conv2d.conv2d(
               x,

@@ -498,6 +498,16 @@ public final class ScriptedOps {
   }
 
   /**
+   * {@code x} laid out densely: a new array for a strided view (recorded by autograd, unlike DJL's
+   * {@code duplicate}, which detaches), {@code x} itself otherwise. The result lives in {@code x}'s
+   * manager.
+   */
+  public NDArray contiguous(NDArray x) {
+    return IValueUtils.forward(module, new NDList(x, marker("contiguous")), true)
+        .singletonOrThrow();
+  }
+
+  /**
    * Bilinear enlarging with align_corners=False, as PyTorch's and Paddle's {@code interpolate}
    * compute it (not the anti-aliased kernel DJL 0.36's interpolate always asks for: the same values
    * up to the last bit, and slower). Recorded by autograd; the result lives in {@code x}'s manager.

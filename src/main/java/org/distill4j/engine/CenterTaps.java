@@ -1,0 +1,108 @@
+package org.distill4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Dilated convolutions whose taps beyond the center fall entirely in the zero padding, computed
+ * without those taps.
+ *
+ * <p>A stride-1 convolution padded to keep its size ({@code padding = dilation x (kernel - 1) / 2},
+ * an odd kernel) reads, for output row {@code i}, input rows {@code i + (j - c) x dilation} for the
+ * kernel rows {@code j} around the center {@code c}. When the dilation is at least the input's
+ * height, every row but the center one lies outside the input, in the padding: those products are
+ * exact zeros, in the output and in the weights' gradient alike. The convolution is then the same
+ * as one with the kernel's center row alone, undilated and unpadded (likewise for columns and the
+ * width). DeepLabV3+ meets this at small inputs: the last backbone stage's dilation 16 (output
+ * stride 8) on 16x16 features at 128 pixels, 8 (output stride 16) on 8x8, and the ASPP's rates 12
+ * to 36 on the same features. libtorch computes those full 3x3 convolutions with oneDNN's
+ * im2col-and-matrix-product kernel: a 512-channel one on 4 x 8 x 8 took 6.7 ms where its 1x1 center
+ * takes 1.1 ms, and 27 against 8 ms at 16 x 16 (2 cores, docs/performance.md, "Convolutions that
+ * read only padding"). A depthwise one with the center tap alone is a per-channel scale.
+ *
+ * <p>The same sums up to the order of float rounding; the gradients of the taps left out are
+ * exactly zero, as they are in the full convolution. On the CPU only, like {@link
+ * DilatedConvolutions}: a GPU's kernels are other ones and were not measured.
+ */
+public final class CenterTaps {
+  private CenterTaps() {}
+
+  /**
+   * True when every kernel row but the center one reads only the padding of an NCHW {@code input}:
+   * stride 1 in height, an odd kernel height above 1, padding {@code dilation x (kh - 1) / 2}, and
+   * a dilation of at least the input's height.
+   */
+  public static boolean rowsReadOnlyPadding(Shape input, Shape kernel, ScriptedOps.ConvGeometry g) {
+    return onlyPadding(
+        input.get(2), kernel.get(kernel.dimension() - 2), g.strideH(), g.padH(), g.dilationH());
+  }
+
+  /** As {@link #rowsReadOnlyPadding}, for the kernel's columns and the input's width. */
+  public static boolean columnsReadOnlyPadding(
+      Shape input, Shape kernel, ScriptedOps.ConvGeometry g) {
+    return onlyPadding(
+        input.get(3), kernel.get(kernel.dimension() - 1), g.strideW(), g.padW(), g.dilationW());
+  }
+
+  private static boolean onlyPadding(long size, long k, long stride, long pad, long dilation) {
+    return stride == 1 && k > 1 && k % 2 == 1 && pad == dilation * (k - 1) / 2 && dilation >= size;
+  }
+
+  /**
+   * The kernel's center row (with {@code rows}) and center column (with {@code columns}), as a new
+   * contiguous array recorded by autograd (oneDNN reorders a strided view of weights at every call,
+   * which took as long as the full convolution).
+   */
+  static NDArray centerWeights(NDArray weight, boolean rows, boolean columns) {
+    Shape k = weight.getShape();
+    long ch = (k.get(2) - 1) / 2;
+    long cw = (k.get(3) - 1) / 2;
+    String index =
+        ":, :, "
+            + (rows ? ch + ":" + (ch + 1) : ":")
+            + ", "
+            + (columns ? cw + ":" + (cw + 1) : ":");
+    NDArray view = weight.get(new NDIndex(index));
+    ScriptedOps kernels = ScriptedOps.get();
+    return kernels == null ? view : kernels.contiguous(view);
+  }
+
+  /** {@code g} without padding and dilation on the axes whose taps were left out. */
+  static ScriptedOps.ConvGeometry reduced(
+      ScriptedOps.ConvGeometry g, boolean rows, boolean columns) {
+    return new ScriptedOps.ConvGeometry(
+        g.strideH(),
+        g.strideW(),
+        rows ? 0 : g.padH(),
+        columns ? 0 : g.padW(),
+        rows ? 1 : g.dilationH(),
+        columns ? 1 : g.dilationW(),
+        g.groups());
+  }
+
+  /**
+   * True for a depthwise convolution (one input and one output channel per group) of 1x1 weights: a
+   * per-channel scale.
+   */
+  static boolean isPerChannelScale(Shape input, Shape kernel, ScriptedOps.ConvGeometry g) {
+    long channels = input.get(1);
+    return g.groups() == channels
+        && kernel.get(0) == channels
+        && kernel.get(1) == 1
+        && kernel.get(2) == 1
+        && kernel.get(3) == 1
+        && g.strideH() == 1
+        && g.strideW() == 1
+        && g.padH() == 0
+        && g.padW() == 0;
+  }
+
+  /** {@code x} times each channel's weight, plus its bias: a depthwise 1x1 convolution. */
+  static NDArray perChannelScale(NDArray x, NDArray weight, NDArray bias) {
+    long channels = weight.getShape().get(0);
+    Shape perChannel = new Shape(1, channels, 1, 1);
+    NDArray y = x.mul(weight.reshape(perChannel));
+    return bias == null ? y : y.add(bias.reshape(perChannel));
+  }
+}
