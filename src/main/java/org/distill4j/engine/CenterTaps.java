@@ -14,12 +14,13 @@ import ai.djl.ndarray.types.Shape;
  * height, every row but the center one lies outside the input, in the padding: those products are
  * exact zeros, in the output and in the weights' gradient alike. The convolution is then the same
  * as one with the kernel's center row alone, undilated and unpadded (likewise for columns and the
- * width). DeepLabV3+ meets this at small inputs: the last backbone stage's dilation 16 (output
- * stride 8) on 16x16 features at 128 pixels, 8 (output stride 16) on 8x8, and the ASPP's rates 12
- * to 36 on the same features. libtorch computes those full 3x3 convolutions with oneDNN's
- * im2col-and-matrix-product kernel: a 512-channel one on 4 x 8 x 8 took 6.7 ms where its 1x1 center
- * takes 1.1 ms, and 27 against 8 ms at 16 x 16 (2 cores, docs/performance.md, "Convolutions that
- * read only padding"). A depthwise one with the center tap alone is a per-channel scale.
+ * width). DeepLabV3+ meets this at small inputs: the ASPP's rates 12 to 36 on 12x12 or 16x16
+ * features (96 and 128 pixels at output stride 8), the last backbone stage's dilation 8 on 8x8 (128
+ * pixels, output stride 16) or 16 on 16x16 (output stride 8). libtorch computes those full 3x3
+ * convolutions with oneDNN's im2col-and-matrix-product kernel: a 512-channel one on 4 x 8 x 8 took
+ * 8.0 ms forward where its 1x1 center takes 2.3, and 26.6 against 2.6 ms at 16 x 16 (2 cores,
+ * docs/performance.md, "Convolutions that read only padding"). A depthwise one with the center tap
+ * alone is a per-channel scale.
  *
  * <p>The same sums up to the order of float rounding; the gradients of the taps left out are
  * exactly zero, as they are in the full convolution. On the CPU only, like {@link

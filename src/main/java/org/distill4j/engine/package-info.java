@@ -12,10 +12,11 @@
  * config keys) and a frozen model's weights rounded to bfloat16 once ({@link
  * org.distill4j.engine.FrozenBf16Weights}); and libtorch kernels slower than the same result
  * computed another way ({@link org.distill4j.engine.BilinearMatrices} for small resizes, {@link
- * org.distill4j.engine.SlicePooling} for pooling without gradients). The models' convolutions go
- * through one path ({@link org.distill4j.engine.Convolutions}), which {@link
- * org.distill4j.engine.KernelAudit} checks against float64 on the user's machine ({@code check
- * --kernels}).
+ * org.distill4j.engine.SlicePooling} for pooling without gradients, {@link
+ * org.distill4j.engine.CenterTaps} for dilated convolutions that read only padding beyond their
+ * center). The models' convolutions go through one path ({@link
+ * org.distill4j.engine.Convolutions}), which {@link org.distill4j.engine.KernelAudit} checks
+ * against float64 on the user's machine ({@code check --kernels}).
  *
  * <p>Depends only on {@code config} and DJL.
  */
