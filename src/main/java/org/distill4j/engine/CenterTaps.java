@@ -1,6 +1,7 @@
 package org.distill4j.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -51,11 +52,13 @@ public final class CenterTaps {
   }
 
   /**
-   * The kernel's center row (with {@code rows}) and center column (with {@code columns}), as a new
-   * contiguous array recorded by autograd (oneDNN reorders a strided view of weights at every call,
-   * which took as long as the full convolution).
+   * The kernel's center row (with {@code rows}) and center column (with {@code columns}), recorded
+   * by autograd, as a new contiguous array where the scripted kernels are available (oneDNN
+   * reorders a strided view of weights at every call, which took as long as the full convolution),
+   * else as a view. It lives in {@code scope}, the activations' manager: made in the weights' own,
+   * a model's, it would be kept until the model is closed, at every call.
    */
-  static NDArray centerWeights(NDArray weight, boolean rows, boolean columns) {
+  static NDArray centerWeights(NDArray weight, boolean rows, boolean columns, NDManager scope) {
     Shape k = weight.getShape();
     long ch = (k.get(2) - 1) / 2;
     long cw = (k.get(3) - 1) / 2;
@@ -65,6 +68,7 @@ public final class CenterTaps {
             + ", "
             + (columns ? cw + ":" + (cw + 1) : ":");
     NDArray view = weight.get(new NDIndex(index));
+    view.attach(scope);
     ScriptedOps kernels = ScriptedOps.get();
     return kernels == null ? view : kernels.contiguous(view);
   }
@@ -99,11 +103,21 @@ public final class CenterTaps {
         && g.padW() == 0;
   }
 
-  /** {@code x} times each channel's weight, plus its bias: a depthwise 1x1 convolution. */
+  /**
+   * {@code x} times each channel's weight, plus its bias: a depthwise 1x1 convolution. The result
+   * and everything made on the way live in {@code x}'s manager.
+   */
   static NDArray perChannelScale(NDArray x, NDArray weight, NDArray bias) {
     long channels = weight.getShape().get(0);
     Shape perChannel = new Shape(1, channels, 1, 1);
-    NDArray y = x.mul(weight.reshape(perChannel));
-    return bias == null ? y : y.add(bias.reshape(perChannel));
+    NDArray scale = weight.reshape(perChannel);
+    scale.attach(x.getManager());
+    NDArray y = x.mul(scale);
+    if (bias == null) {
+      return y;
+    }
+    NDArray shift = bias.reshape(perChannel);
+    shift.attach(x.getManager());
+    return y.add(shift);
   }
 }

@@ -48,7 +48,7 @@ public final class Convolutions {
       boolean rows = CenterTaps.rowsReadOnlyPadding(input, kernel, geometry);
       boolean columns = CenterTaps.columnsReadOnlyPadding(input, kernel, geometry);
       if (rows || columns) {
-        NDArray center = CenterTaps.centerWeights(weight, rows, columns);
+        NDArray center = CenterTaps.centerWeights(weight, rows, columns, x.getManager());
         ScriptedOps.ConvGeometry reduced = CenterTaps.reduced(geometry, rows, columns);
         if (!bf16 && CenterTaps.isPerChannelScale(input, center.getShape(), reduced)) {
           return CenterTaps.perChannelScale(x, center, bias);

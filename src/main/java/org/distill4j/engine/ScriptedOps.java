@@ -473,7 +473,8 @@ public final class ScriptedOps {
   /**
    * The bfloat16 convolution shapes this process computes from float32 because libtorch's bfloat16
    * kernel was wrong for them ({@link #bf16KernelAgrees}), in the order they were found; a dilated
-   * convolution computed on its phases appears as the undilated convolution of its phases.
+   * convolution computed on its phases appears as the undilated convolution of its phases, one
+   * computed from its center taps ({@link CenterTaps}) as that smaller convolution.
    */
   public synchronized List<Convolutions.Call> bf16Fallbacks() {
     return List.copyOf(bf16Fallbacks);

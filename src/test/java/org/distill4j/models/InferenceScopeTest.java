@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +59,33 @@ class InferenceScopeTest {
             "training keeps the intermediates: " + step.getManagedArrays().size());
         assertEquals(new Shape(2, 2, 32, 32), out.head().getShape());
       }
+    }
+  }
+
+  @Test
+  void neitherLeavesAnythingInTheWeightsManager() {
+    // The weights' manager lives as long as the model: anything a forward or backward pass made
+    // there would pile up at every step. At 32x32 the ASPP's dilated convolutions read only padding
+    // beyond their center taps (CenterTaps), a route that once left two arrays there per call.
+    Engine.getInstance().setRandomSeed(3);
+    try (NDManager weights = NDManager.newBaseManager()) {
+      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
+      model.initialize(weights, new Shape(1, 3, 32, 32));
+      int before = weights.getManagedArrays().size();
+      try (NDManager step = NDManager.newBaseManager();
+          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray images = step.randomNormal(new Shape(2, 3, 32, 32));
+        NDList out =
+            model.block().forward(new ParameterStore(step, false), new NDList(images), true);
+        gc.backward(out.head().sum());
+      }
+      assertEquals(before, weights.getManagedArrays().size(), "after a training step");
+      // Last: a frozen teacher stops its model's gradients.
+      FrozenTeacher teacher = new FrozenTeacher(model, List.of("head.aspp"));
+      try (NDManager step = NDManager.newBaseManager()) {
+        teacher.forward(step.randomNormal(new Shape(2, 3, 32, 32)));
+      }
+      assertEquals(before, weights.getManagedArrays().size(), "after an inference pass");
     }
   }
 }
