@@ -59,20 +59,29 @@ public final class Convolutions {
     boolean phases =
         DilatedConvolutions.splitsIntoPhases(input, kernel, geometry, bf16, x.getDevice());
     if (!bf16 && !phases) {
-      return Conv2d.conv2d(
-              x,
-              weight,
-              bias,
-              new Shape(geometry.strideH(), geometry.strideW()),
-              new Shape(geometry.padH(), geometry.padW()),
-              new Shape(geometry.dilationH(), geometry.dilationW()),
-              Math.toIntExact(geometry.groups()))
-          .singletonOrThrow();
+      return djlConv2d(x, weight, bias, geometry);
     }
     ScriptedOps kernels = ScriptedOps.get();
     return phases
         ? kernels.conv2dPhases(x, weight, bias, geometry, bf16)
         : kernels.conv2dBf16(x, weight, bias, geometry);
+  }
+
+  /**
+   * DJL's convolution of {@code geometry}, without any routing: libtorch's own choice of kernel
+   * (for float64, its reference kernel).
+   */
+  static NDArray djlConv2d(
+      NDArray x, NDArray weight, NDArray bias, ScriptedOps.ConvGeometry geometry) {
+    return Conv2d.conv2d(
+            x,
+            weight,
+            bias,
+            new Shape(geometry.strideH(), geometry.strideW()),
+            new Shape(geometry.padH(), geometry.padW()),
+            new Shape(geometry.dilationH(), geometry.dilationW()),
+            Math.toIntExact(geometry.groups()))
+        .singletonOrThrow();
   }
 
   /**

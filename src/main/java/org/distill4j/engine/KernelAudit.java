@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,7 +121,7 @@ public final class KernelAudit {
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
               call,
-              (xx, ww, bb) -> float64(xx, ww, bb, g));
+              (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
       double[] scale = new double[want.size()];
       for (int i = 0; i < want.size(); i++) {
         scale[i] = want.get(i).abs().max().toType(DataType.FLOAT64, false).getDouble();
@@ -242,18 +241,6 @@ public final class KernelAudit {
       return Double.POSITIVE_INFINITY;
     }
     return diff / (scale + 1e-30);
-  }
-
-  private static NDArray float64(NDArray x, NDArray w, NDArray b, ScriptedOps.ConvGeometry g) {
-    return Conv2d.conv2d(
-            x,
-            w,
-            b,
-            new Shape(g.strideH(), g.strideW()),
-            new Shape(g.padH(), g.padW()),
-            new Shape(g.dilationH(), g.dilationW()),
-            Math.toIntExact(g.groups()))
-        .singletonOrThrow();
   }
 
   /** sin(step * i) at flat position i, rounded to bfloat16: fixed, and exact in both precisions. */

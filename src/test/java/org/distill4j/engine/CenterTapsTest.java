@@ -83,7 +83,7 @@ class CenterTapsTest {
               x.toType(DataType.FLOAT64, false),
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
-              (xx, ww, bb) -> fullConvolution(xx, ww, bb, g));
+              (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
       NDList reduced =
           ConvGradients.of(x, w, b, (xx, ww, bb) -> Convolutions.conv2d(xx, ww, bb, g, false));
       String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
@@ -151,23 +151,11 @@ class CenterTapsTest {
                   CenterTaps.reduced(g, true, true)));
       assertArrayEquals(want.toFloatArray(), got.toFloatArray());
       NDArray float64 =
-          fullConvolution(
+          Convolutions.djlConv2d(
               x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), null, g);
       FloatArrays.assertWithinFractionOfLargest(
           float64.toType(DataType.FLOAT32, false).toFloatArray(), got.toFloatArray(), 0.02, "bf16");
     }
-  }
-
-  private static NDArray fullConvolution(NDArray x, NDArray w, NDArray b, ConvGeometry g) {
-    return Conv2d.conv2d(
-            x,
-            w,
-            b,
-            new Shape(g.strideH(), g.strideW()),
-            new Shape(g.padH(), g.padW()),
-            new Shape(g.dilationH(), g.dilationW()),
-            (int) g.groups())
-        .singletonOrThrow();
   }
 
   @Test
