@@ -1,5 +1,6 @@
 package org.distill4j.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -44,7 +45,8 @@ public final class Convolutions {
       NDArray x, NDArray weight, NDArray bias, ScriptedOps.ConvGeometry geometry, boolean bf16) {
     Shape input = x.getShape();
     Shape kernel = weight.getShape();
-    if (!x.getDevice().isGpu() && input.dimension() == 4) {
+    Device device = x.getDevice();
+    if (!device.isGpu() && input.dimension() == 4) {
       boolean rows = CenterTaps.rowsReadOnlyPadding(input, kernel, geometry);
       boolean columns = CenterTaps.columnsReadOnlyPadding(input, kernel, geometry);
       if (rows || columns) {
@@ -56,8 +58,7 @@ public final class Convolutions {
         return compute(x, center, bias, reduced, bf16);
       }
     }
-    boolean phases =
-        DilatedConvolutions.splitsIntoPhases(input, kernel, geometry, bf16, x.getDevice());
+    boolean phases = DilatedConvolutions.splitsIntoPhases(input, kernel, geometry, bf16, device);
     if (!bf16 && !phases) {
       return djlConv2d(x, weight, bias, geometry);
     }

@@ -249,13 +249,7 @@ public final class KernelAudit {
     for (int i = 0; i < values.length; i++) {
       values[i] = roundToBfloat16((float) Math.sin(step * i));
     }
-    try (NDArray javaBacked = manager.create(values, shape)) {
-      // A libtorch-owned copy: create() wraps a Java buffer (OwnedArrays explains why that
-      // matters).
-      NDArray owned = javaBacked.duplicate();
-      owned.attach(manager);
-      return owned;
-    }
+    return OwnedArrays.copyOf(manager, values, shape);
   }
 
   /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch rounds it. */

@@ -80,7 +80,9 @@ class Bf16KernelCheckTest {
                   x.toType(DataType.FLOAT64, false),
                   w.toType(DataType.FLOAT64, false),
                   null,
-                  (xx, ww, bb) -> float64Conv(xx, ww, g));
+                  // float64: libtorch's own kernel, not oneDNN's; the operands are bfloat16 values
+                  // already.
+                  (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
           NDList got =
               ConvGradients.of(
                   x, w, null, (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
@@ -91,19 +93,6 @@ class Bf16KernelCheckTest {
         }
       }
     }
-  }
-
-  private static NDArray float64Conv(NDArray x, NDArray w, ConvGeometry g) {
-    // float64: libtorch's own kernel, not oneDNN's; the operands are bfloat16 values already.
-    return Conv2d.conv2d(
-            x,
-            w,
-            null,
-            new Shape(g.strideH(), g.strideW()),
-            new Shape(g.padH(), g.padW()),
-            new Shape(1, 1),
-            (int) g.groups())
-        .singletonOrThrow();
   }
 
   private static void assertWithinBf16(NDArray want, NDArray got, String label) {

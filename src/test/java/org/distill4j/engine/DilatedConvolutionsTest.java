@@ -12,7 +12,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
 import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
@@ -82,15 +81,12 @@ class DilatedConvolutionsTest {
       NDArray w = m.randomNormal(new Shape(16, channels, kernel, kernel));
       NDArray b = bias ? m.randomNormal(new Shape(16)) : null;
       ConvGeometry g = same(dilation, kernel);
-      Shape pad = new Shape(g.padH(), g.padW());
-      Shape dil = new Shape(dilation, dilation);
       NDList direct =
           ConvGradients.of(
               x.toType(DataType.FLOAT64, false),
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
-              (xx, ww, bb) ->
-                  Conv2d.conv2d(xx, ww, bb, new Shape(1, 1), pad, dil, 1).singletonOrThrow());
+              (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
       NDList phases =
           ConvGradients.of(
               x, w, b, (xx, ww, bb) -> ScriptedOps.get().conv2dPhases(xx, ww, bb, g, false));
