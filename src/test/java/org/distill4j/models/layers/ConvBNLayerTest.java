@@ -176,6 +176,113 @@ class ConvBNLayerTest {
     assertEquals((1 - mean) / Math.sqrt(var + 1e-5), inferred[0], 1e-5);
   }
 
+  /**
+   * Each channel (axis 1 of NCHW) normalised by its own statistics, in training and in inference,
+   * with the same numbers and gradients as DJL's batch norm along axis 1. Shapes where channels,
+   * height and width all differ, so that normalising another axis cannot pass.
+   */
+  @Test
+  void batchNormNormalisesEachChannelAsDjlAlongAxisOneDoes() {
+    int n = 2;
+    int c = 3;
+    int h = 4;
+    int w = 5;
+    ConvBNLayer l = layer(c, c, 1).build();
+    l.initialize(manager, DataType.FLOAT32, new Shape(n, c, h, w));
+    TestBlocks.param(l, "weight").getArray().set(new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
+    TestBlocks.param(l, "gamma").getArray().set(new float[] {0.5f, 2f, -1f});
+    TestBlocks.param(l, "beta").getArray().set(new float[] {0.25f, -3f, 1f});
+    Random rnd = new Random(7);
+    float[] values = new float[n * c * h * w];
+    for (int i = 0; i < values.length; i++) {
+      int channel = (i / (h * w)) % c;
+      values[i] = (float) (rnd.nextGaussian() * (channel + 1) + 10 * channel);
+    }
+    NDArray x = manager.create(values, new Shape(n, c, h, w));
+    NDArray gamma = TestBlocks.param(l, "gamma").getArray().duplicate();
+    NDArray beta = TestBlocks.param(l, "beta").getArray().duplicate();
+    NDArray upstream = manager.randomNormal(new Shape(n, c, h, w));
+
+    // Training: the batch's mean and biased variance per channel.
+    NDArray xLayer = x.duplicate();
+    xLayer.setRequiresGradient(true);
+    NDArray y;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      y = forward(l, xLayer, true);
+      gc.backward(y.mul(upstream).sum());
+    }
+    float[] got = y.toFloatArray();
+    double[] mean = new double[c];
+    double[] var = new double[c];
+    int count = n * h * w;
+    for (int i = 0; i < values.length; i++) {
+      mean[(i / (h * w)) % c] += values[i] / count;
+    }
+    for (int i = 0; i < values.length; i++) {
+      int channel = (i / (h * w)) % c;
+      var[channel] += Math.pow(values[i] - mean[channel], 2) / count;
+    }
+    float[] g = gamma.toFloatArray();
+    float[] b = beta.toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      int channel = (i / (h * w)) % c;
+      double want = (values[i] - mean[channel]) / Math.sqrt(var[channel] + 1e-5) * g[channel];
+      assertEquals(want + b[channel], got[i], 1e-4, "training, element " + i);
+    }
+    float[] runningMean = TestBlocks.param(l, "runningMean").getArray().toFloatArray();
+    float[] runningVar = TestBlocks.param(l, "runningVar").getArray().toFloatArray();
+    for (int channel = 0; channel < c; channel++) {
+      assertEquals(0.1 * mean[channel], runningMean[channel], 1e-4, "running mean " + channel);
+      assertEquals(0.9 + 0.1 * var[channel], runningVar[channel], 1e-3, "running var " + channel);
+    }
+
+    // DJL's batch norm along axis 1 on the same input: the same numbers and gradients, bit for bit.
+    NDArray xRef = x.duplicate();
+    xRef.setRequiresGradient(true);
+    gamma.setRequiresGradient(true);
+    beta.setRequiresGradient(true);
+    NDArray ref;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray scratchMean = manager.zeros(new Shape(c));
+      NDArray scratchVar = manager.ones(new Shape(c));
+      ref =
+          ai.djl.nn.norm.BatchNorm.batchNorm(
+                  xRef, scratchMean, scratchVar, gamma, beta, 1, 0.9f, 1e-5f, true)
+              .singletonOrThrow();
+      gc.backward(ref.mul(upstream).sum());
+    }
+    assertArrayEquals(ref.toFloatArray(), got);
+    assertArrayEquals(xRef.getGradient().toFloatArray(), xLayer.getGradient().toFloatArray());
+    assertArrayEquals(
+        gamma.getGradient().toFloatArray(),
+        TestBlocks.param(l, "gamma").getArray().getGradient().toFloatArray());
+    assertArrayEquals(
+        beta.getGradient().toFloatArray(),
+        TestBlocks.param(l, "beta").getArray().getGradient().toFloatArray());
+
+    // Inference: the running statistics per channel.
+    float[] inferred = forward(l, x, false).toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      int channel = (i / (h * w)) % c;
+      double normalised =
+          (values[i] - runningMean[channel]) / Math.sqrt(runningVar[channel] + 1e-5);
+      assertEquals(normalised * g[channel] + b[channel], inferred[i], 1e-4, "inference " + i);
+    }
+    NDArray refInference =
+        ai.djl.nn.norm.BatchNorm.batchNorm(
+                x,
+                manager.create(runningMean),
+                manager.create(runningVar),
+                manager.create(g),
+                manager.create(b),
+                1,
+                0.9f,
+                1e-5f,
+                false)
+            .singletonOrThrow();
+    assertArrayEquals(refInference.toFloatArray(), inferred);
+  }
+
   @Test
   void batchOfOneSingleValueSkipsTheNormalisationAsPaddleDoes() {
     int channels = 3;
