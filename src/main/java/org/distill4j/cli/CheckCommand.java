@@ -5,16 +5,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.SegDataset;
 import org.distill4j.distill.DistillSpec;
+import org.distill4j.distill.TensorPair;
 import org.distill4j.engine.KernelAudit;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
@@ -36,8 +39,23 @@ final class CheckCommand implements Main.Command {
             "check",
             argv,
             Set.of("kernels"),
-            Set.of("config", "iters", "batch_size", "learning_rate", "amp", "devices"));
+            Set.of(
+                "config",
+                "iters",
+                "batch_size",
+                "learning_rate",
+                "amp",
+                "devices",
+                "teacher_config",
+                "teather_config"));
     ResolvedConfig config = ConfigFlags.load(args, "config");
+    // As distill does, the original script's spelling --teather_config is accepted too.
+    Optional<ResolvedConfig> teacherConfig =
+        args.has("teacher_config") || args.has("teather_config")
+            ? Optional.of(
+                ConfigLoader.load(
+                    args.path(args.has("teacher_config") ? "teacher_config" : "teather_config")))
+            : Optional.empty();
     SegConfig seg = new SegConfig(config.root());
     System.out.println(
         "# resolved config ("
@@ -79,11 +97,39 @@ final class CheckCommand implements Main.Command {
       for (Map.Entry<String, Shape> e : model.tapShapes(input).entrySet()) {
         System.out.printf(Locale.ROOT, "  %-40s %s%n", e.getKey(), e.getValue());
       }
+      Optional<SegmentationModel> teacher = teacherConfig.map(t -> teacherModel(t, manager));
+      if (teacher.isPresent()) {
+        spec.ifPresent(d -> d.teacherAdaptor().checkAgainst(teacher.get()));
+        System.out.printf(
+            Locale.ROOT,
+            "# teacher: %s (%s), %,d parameters%n",
+            teacher.get().name(),
+            teacherConfig.get().source(),
+            teacher.get().parameterCount());
+      }
       if (args.has("kernels")) {
         Device device = TrainCommand.devices(args, config)[0];
         Shape batch = new Shape(seg.batchSize(), 3, size[1], size[0]);
         List<KernelAudit.Finding> wrong =
-            KernelCheck.run(model, batch, seg.amp(), device, System.out);
+            new ArrayList<>(KernelCheck.run(model, batch, seg.amp(), device, System.out));
+        if (teacher.isPresent()) {
+          List<TensorPair> pairs =
+              TensorPair.of(spec.orElse(DistillSpec.none()), model, teacher.get(), input);
+          wrong.addAll(
+              KernelCheck.runDistillation(
+                  teacher.get(),
+                  seg.teacherAmp(),
+                  KernelCheck.connectorCalls(pairs, seg.batchSize(), manager),
+                  batch,
+                  seg.amp(),
+                  KernelAudit.builder().optDevice(device),
+                  device,
+                  System.out));
+        } else if (seg.distill().isPresent() || seg.distillLoss().isPresent()) {
+          System.out.println(
+              "# kernels: a distillation's frozen teacher and connectors are not audited; add"
+                  + " --teacher_config T.yml (the teacher's config) to audit them too");
+        }
         if (!wrong.isEmpty()) {
           System.err.println("error: " + KernelCheck.advice(wrong));
           return Main.FAILED;
@@ -92,6 +138,14 @@ final class CheckCommand implements Main.Command {
     }
     System.out.println("# check passed");
     return Main.OK;
+  }
+
+  /** The teacher's model, built from its config with initial weights (only shapes are needed). */
+  private static SegmentationModel teacherModel(ResolvedConfig teacherConfig, NDManager manager) {
+    SegmentationModel teacher =
+        Models.registry().build(new SegConfig(teacherConfig.root()).model());
+    teacher.initialize(manager, Models.PARAMETER_SHAPE);
+    return teacher;
   }
 
   private static void checkData(

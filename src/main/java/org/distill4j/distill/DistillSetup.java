@@ -8,7 +8,6 @@ import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -176,37 +175,16 @@ public final class DistillSetup implements AutoCloseable {
     if (spec.isEmpty()) {
       return out;
     }
-    Shape input = inputShape();
-    Map<String, Shape> studentShapes = student.model().tapShapes(input);
-    Map<String, Shape> teacherShapes = teacherModel.tapShapes(input);
-    for (DistillEntry e : spec.entries()) {
-      String sPath = spec.studentAdaptor().tapFor(e.featureType(), e.studentIndex());
-      String tPath = spec.teacherAdaptor().tapFor(e.featureType(), e.teacherIndex());
-      Shape s = shapeOf(studentShapes, student.model(), sPath);
-      Shape t = shapeOf(teacherShapes, teacherModel, tPath);
-      if (!e.hasConnector()) {
-        DistillObjective.requireSameShape(e, sPath, s, tPath, t);
+    for (TensorPair pair : TensorPair.of(spec, student.model(), teacherModel, inputShape())) {
+      if (!pair.entry().hasConnector()) {
         out.add(null);
         continue;
       }
-      Connector c = new Connector(s, t);
-      c.initialize(student.model().manager(), DataType.FLOAT32, s);
+      Connector c = new Connector(pair.student(), pair.teacher());
+      c.initialize(student.model().manager(), DataType.FLOAT32, pair.student());
       out.add(c);
     }
     return out;
-  }
-
-  private static Shape shapeOf(Map<String, Shape> shapes, SegmentationModel model, String path) {
-    Shape s = shapes.get(model.resolveTapPath(path));
-    if (s == null) {
-      throw new ConfigException(
-          "distill: tap '"
-              + path
-              + "' of "
-              + model.name()
-              + " produced no tensor in a forward pass");
-    }
-    return s;
   }
 
   /**

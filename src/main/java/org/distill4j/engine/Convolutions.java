@@ -103,6 +103,15 @@ public final class Convolutions {
   }
 
   /**
+   * Runs {@code forward} (a forward pass of a part that sits inside a network, such as a
+   * distillation's connector) and returns the convolutions it made through {@link #conv2d}, in
+   * order, each once, all marked as ones whose input gradient training computes.
+   */
+  public static Set<Call> recordCalls(Supplier<?> forward) {
+    return recordCalls(null, forward);
+  }
+
+  /**
    * One convolution as a model calls it: the input's shape (NCHW), the weights' (out, in / groups,
    * kh, kw), whether it has a bias, its geometry, and whether training computes its input's
    * gradient (not for a model's first layer, whose input is the images).

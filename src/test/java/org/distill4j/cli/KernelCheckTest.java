@@ -18,9 +18,12 @@ import java.util.List;
 import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.SegConfig;
+import org.distill4j.distill.DistillEntry;
+import org.distill4j.distill.TensorPair;
 import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.KernelAudit;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
+import org.distill4j.losses.HintLoss;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.layers.AutocastConv2d;
@@ -32,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelCheckTest {
   private static final String STUDENT =
       Path.of("configs/smoke/deeplabv3p_resnet18_os8_optic_disc_smoke_student.yml")
+          .toAbsolutePath()
+          .toString();
+  private static final String TEACHER =
+      Path.of("configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml")
           .toAbsolutePath()
           .toString();
 
@@ -67,6 +74,160 @@ class KernelCheckTest {
         r[1]);
     assertTrue(r[1].contains("# kernels: all right"), r[1]);
     assertFalse(r[1].contains("wrong:"), r[1]);
+    // The smoke student distils (distill_loss): without the teacher's config, say what is left.
+    assertTrue(
+        r[1].contains(
+            "# kernels: a distillation's frozen teacher and connectors are not audited; add"
+                + " --teacher_config T.yml"),
+        r[1]);
+  }
+
+  @Test
+  void withTheTeachersConfigTheFrozenTeacherAndTheConnectorsAreAuditedToo() throws Exception {
+    Path student = tmp.resolve("student_with_connector.yml");
+    java.nio.file.Files.writeString(
+        student,
+        "_base_: '"
+            + STUDENT
+            + "'\n"
+            + "distill:\n"
+            + "  student_adaptor: {hidden_0: backbone.stage3}\n"
+            + "  teacher_adaptor: {hidden_0: backbone.stage3}\n"
+            + "  entries:\n"
+            + "    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L1Loss, connector: true}\n");
+    String[] r =
+        CapturedRuns.run(
+            "check",
+            "--config",
+            student.toString(),
+            "--kernels",
+            "--teacher_config",
+            TEACHER,
+            "--batch_size",
+            "1");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(
+        r[1].matches(
+            "(?s).*# kernels, distillation: [1-9]\\d* convolution shapes of the frozen teacher"
+                + " DeepLabV3P-ResNet50_vd for input \\(1, 3, 64, 64\\) \\(output alone\\), in"
+                + " float32, and 1 of the distill section's connectors as training computes them"
+                + " \\(output and gradients\\), in float32, on cpu\\(\\), 3 calls each.*"),
+        r[1]);
+    assertTrue(r[1].contains("# kernels, distillation: all right"), r[1]);
+    assertFalse(r[1].contains("not audited; add --teacher_config"), r[1]);
+  }
+
+  @Test
+  void connectorsAreRecordedAtTheBatchWithTheirInputGradient() {
+    DistillEntry withConnector =
+        DistillEntry.builder().setLoss(new HintLoss()).optConnector(true).build();
+    DistillEntry sameShape = DistillEntry.builder().setLoss(new HintLoss()).build();
+    List<TensorPair> pairs =
+        List.of(
+            new TensorPair(withConnector, "a", new Shape(1, 16, 8, 8), "b", new Shape(1, 32, 4, 4)),
+            new TensorPair(sameShape, "c", new Shape(1, 16, 8, 8), "d", new Shape(1, 16, 8, 8)),
+            new TensorPair(
+                withConnector, "e", new Shape(1, 48, 2, 2), "f", new Shape(1, 48, 4, 4)));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      List<Convolutions.Call> calls = List.copyOf(KernelCheck.connectorCalls(pairs, 3, manager));
+      // One projection (16 -> 32 channels); equal channel counts need none, nor equal shapes.
+      assertEquals(1, calls.size(), calls.toString());
+      Convolutions.Call call = calls.get(0);
+      assertEquals(new Shape(3, 16, 8, 8), call.input());
+      assertEquals(new Shape(32, 16, 1, 1), call.kernel());
+      assertTrue(call.inputGradient(), "a connector's input is a student tensor: " + call);
+      assertEquals(0, manager.getManagedArrays().size(), "scratch arrays are closed");
+    }
+  }
+
+  @Test
+  void theDistillationsWrongResultsNameTheirPart() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SegmentationModel teacher =
+          Models.registry()
+              .build(new SegConfig(ConfigLoader.load(Path.of(TEACHER)).root()).model());
+      teacher.initialize(manager, Models.PARAMETER_SHAPE);
+      Convolutions.Call connector =
+          new Convolutions.Call(
+              new Shape(2, 16, 4, 4),
+              new Shape(24, 16, 1, 1),
+              false,
+              new ConvGeometry(1, 1, 0, 0, 1, 1, 1),
+              true);
+      // Wrong for the teacher's classifier (2 outputs) and the connector's 24 outputs.
+      KernelAudit.Builder broken =
+          KernelAudit.builder()
+              .optCalls(1)
+              .optPath(
+                  (x, w, b, g, bf16) ->
+                      Convolutions.conv2d(x, w, b, g, bf16)
+                          .mul(w.getShape().get(0) == 2 || w.getShape().get(0) == 24 ? 2f : 1f));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      List<KernelAudit.Finding> wrong =
+          KernelCheck.runDistillation(
+              teacher,
+              Amp.NONE,
+              java.util.Set.of(connector),
+              new Shape(2, 3, 32, 32),
+              Amp.NONE,
+              broken,
+              Device.cpu(),
+              new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      // The teacher's output (no gradients there); the connector's output and both gradients,
+      // its input's included (doubling the output doubles what flows back).
+      assertEquals(4, wrong.size(), text);
+      assertTrue(
+          text.contains(
+              "wrong: teacher: float32 convolution 2x256x8x8 * 2x256x1x1 + bias, stride 1, padding"
+                  + " 0 (no gradients recorded): output off by 100% of its largest value"),
+          text);
+      assertTrue(
+          text.contains(
+              "wrong: connector: float32 convolution 2x16x4x4 * 24x16x1x1, stride 1, padding 0:"
+                  + " output off by 100% of its largest value"),
+          text);
+      assertTrue(
+          text.contains(
+              "wrong: connector: float32 convolution 2x16x4x4 * 24x16x1x1, stride 1, padding 0:"
+                  + " input gradient off by 100%"),
+          text);
+      assertTrue(text.contains("# kernels, distillation: 4 results wrong"), text);
+
+      // teacher_amp bf16 with a float32 student: the teacher is audited in bfloat16 as well, the
+      // connector in float32 only, so a kernel wrong only in bfloat16 shows for the teacher alone.
+      KernelAudit.Builder brokenInBf16 =
+          KernelAudit.builder()
+              .optCalls(1)
+              .optPath(
+                  (x, w, b, g, bf16) ->
+                      Convolutions.conv2d(x, w, b, g, bf16)
+                          .mul(
+                              bf16 && (w.getShape().get(0) == 2 || w.getShape().get(0) == 24)
+                                  ? 2f
+                                  : 1f));
+      out.reset();
+      List<KernelAudit.Finding> bf16Wrong =
+          KernelCheck.runDistillation(
+              teacher,
+              Amp.BF16,
+              java.util.Set.of(connector),
+              new Shape(2, 3, 32, 32),
+              Amp.NONE,
+              brokenInBf16,
+              Device.cpu(),
+              new PrintStream(out, true, StandardCharsets.UTF_8));
+      String bf16Text = out.toString(StandardCharsets.UTF_8);
+      assertEquals(1, bf16Wrong.size(), bf16Text);
+      assertTrue(
+          bf16Text.contains("wrong: teacher: bfloat16 convolution 2x256x8x8 * 2x256x1x1"),
+          bf16Text);
+      assertTrue(
+          bf16Text.contains(
+              "(output alone), in float32 and bfloat16, and 1 of the distill section's connectors"
+                  + " as training computes them (output and gradients), in float32,"),
+          bf16Text);
+    }
   }
 
   @Test
