@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -58,7 +59,9 @@ public final class Convolutions {
         return compute(x, center, bias, reduced, bf16);
       }
     }
-    boolean phases = DilatedConvolutions.splitsIntoPhases(input, kernel, geometry, bf16, device);
+    boolean phases =
+        DilatedConvolutions.splitsIntoPhases(
+            input, kernel, geometry, bf16, JniUtils::isGradMode, device);
     if (!bf16 && !phases) {
       return djlConv2d(x, weight, bias, geometry);
     }

@@ -2,6 +2,7 @@ package org.distill4j.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where a dilated convolution is computed on its input's phases ({@link ScriptedOps#conv2dPhases})
@@ -17,6 +18,14 @@ import ai.djl.ndarray.types.Shape;
  * on d*d times as many images of 1/d the height and width, which takes the direct kernel: 56 ms.
  * The split pays only where the phases are not tiny: at 16x16 with dilation 8 (2x2 phases) the
  * direct convolution is faster.
+ *
+ * <p>Depthwise convolutions (the ASPP's separable ones, rates 12 to 36) take the same
+ * im2col-and-matrix-product kernel from dilation 8 on, whose backward pass is the slow part: for
+ * 512 channels at 32x32 with dilation 12, 33.0 ms forward and backward, against 13.6 ms on the 3x3
+ * phases. Forward alone the direct kernel is as fast or faster (4.7 against 5.8 ms), and with 2x2
+ * phases the backward pass on them is an order of magnitude slower (docs/performance.md, "Dilated
+ * depthwise convolutions"); so a depthwise convolution is split only while gradients are recorded
+ * (training) and for phases of at least {@link #MIN_PHASE_SIZE_DEPTHWISE}.
  *
  * <p>The rule is fixed, not timed at run time, so a run's numbers do not depend on how busy the
  * machine was when it chose. Only on the CPU: a GPU's kernels are other ones.
@@ -34,28 +43,64 @@ public final class DilatedConvolutions {
   /** The smallest phase height and width (the input's, divided by the dilation, rounded up). */
   static final long MIN_PHASE_SIZE = 4;
 
+  /** The smallest dilation a depthwise convolution is split for, in either precision. */
+  static final long MIN_DILATION_DEPTHWISE = 8;
+
+  /** The smallest phase height and width for a depthwise convolution. */
+  static final long MIN_PHASE_SIZE_DEPTHWISE = 3;
+
   private DilatedConvolutions() {}
 
   /**
    * True when a convolution of an NCHW {@code input} with a {@code kernel} (out, in / groups, kh,
    * kw) of {@code geometry} on {@code device} is computed on the input's phases: on the CPU, with
-   * the scripted kernels available, groups 1, a {@linkplain
-   * ScriptedOps.ConvGeometry#phaseSplittable phase-splittable} geometry with a dilation of at least
-   * {@link #MIN_DILATION_FLOAT32} (float32) or {@link #MIN_DILATION_BF16} ({@code bf16}), and
-   * phases of at least {@link #MIN_PHASE_SIZE} x {@link #MIN_PHASE_SIZE}.
+   * the scripted kernels available, a {@linkplain ScriptedOps.ConvGeometry#phaseSplittable
+   * phase-splittable} geometry and
+   *
+   * <ul>
+   *   <li>groups 1, a dilation of at least {@link #MIN_DILATION_FLOAT32} (float32) or {@link
+   *       #MIN_DILATION_BF16} ({@code bf16}), phases of at least {@link #MIN_PHASE_SIZE} x {@link
+   *       #MIN_PHASE_SIZE}; or
+   *   <li>depthwise (one input channel per group), a dilation of at least {@link
+   *       #MIN_DILATION_DEPTHWISE}, phases of at least {@link #MIN_PHASE_SIZE_DEPTHWISE} x {@link
+   *       #MIN_PHASE_SIZE_DEPTHWISE}, while {@code gradients} says gradients are being recorded
+   *       (asked only for such a convolution).
+   * </ul>
    */
   public static boolean splitsIntoPhases(
-      Shape input, Shape kernel, ScriptedOps.ConvGeometry geometry, boolean bf16, Device device) {
-    if (device.isGpu() || input.dimension() != 4 || geometry.groups() != 1) {
+      Shape input,
+      Shape kernel,
+      ScriptedOps.ConvGeometry geometry,
+      boolean bf16,
+      BooleanSupplier gradients,
+      Device device) {
+    if (device.isGpu() || input.dimension() != 4 || !geometry.phaseSplittable(kernel)) {
       return false;
     }
     long d = geometry.dilationH();
-    long minDilation = bf16 ? MIN_DILATION_BF16 : MIN_DILATION_FLOAT32;
+    long minDilation;
+    long minPhase;
+    if (geometry.groups() == 1) {
+      minDilation = bf16 ? MIN_DILATION_BF16 : MIN_DILATION_FLOAT32;
+      minPhase = MIN_PHASE_SIZE;
+    } else if (isDepthwise(input, kernel, geometry)) {
+      minDilation = MIN_DILATION_DEPTHWISE;
+      minPhase = MIN_PHASE_SIZE_DEPTHWISE;
+    } else {
+      return false;
+    }
     return d >= minDilation
-        && geometry.phaseSplittable(kernel)
-        && ceilDiv(input.get(2), d) >= MIN_PHASE_SIZE
-        && ceilDiv(input.get(3), d) >= MIN_PHASE_SIZE
+        && ceilDiv(input.get(2), d) >= minPhase
+        && ceilDiv(input.get(3), d) >= minPhase
+        && (geometry.groups() == 1 || gradients.getAsBoolean())
         && ScriptedOps.get() != null;
+  }
+
+  /** One input and one output channel per group. */
+  private static boolean isDepthwise(Shape input, Shape kernel, ScriptedOps.ConvGeometry geometry) {
+    return kernel.get(1) == 1
+        && geometry.groups() == input.get(1)
+        && kernel.get(0) == geometry.groups();
   }
 
   /** {@code a / b} rounded up: the phases' height or width for a size and a dilation. */

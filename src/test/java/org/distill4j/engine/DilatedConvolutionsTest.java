@@ -47,12 +47,83 @@ class DilatedConvolutionsTest {
     assertFalse(splits(64, new ConvGeometry(1, 1, 4, 4, 8, 8, 1), false, cpu), "not 'same'");
     assertFalse(splits(64, new ConvGeometry(1, 1, 8, 4, 8, 4, 1), false, cpu), "two dilations");
     assertFalse(
-        DilatedConvolutions.splitsIntoPhases(new Shape(4, 512, 64, 16), K3, same(8, 3), false, cpu),
+        DilatedConvolutions.splitsIntoPhases(
+            new Shape(4, 512, 64, 16), K3, same(8, 3), false, NOT_ASKED, cpu),
         "16 columns: 2 phase columns");
   }
 
   private static boolean splits(long size, ConvGeometry g, boolean bf16, Device device) {
-    return DilatedConvolutions.splitsIntoPhases(new Shape(4, 512, size, size), K3, g, bf16, device);
+    return DilatedConvolutions.splitsIntoPhases(
+        new Shape(4, 512, size, size), K3, g, bf16, NOT_ASKED, device);
+  }
+
+  /** Whether gradients are recorded matters for depthwise convolutions only. */
+  private static final java.util.function.BooleanSupplier NOT_ASKED =
+      () -> {
+        throw new AssertionError("gradient recording asked for a convolution with groups 1");
+      };
+
+  @Test
+  void splitsDilatedDepthwiseConvolutionsWhileGradientsAreRecorded() {
+    Device cpu = Device.cpu();
+    assertTrue(depthwise(32, 12, false, true, cpu), "the student's ASPP, rate 12, at 256 pixels");
+    assertTrue(depthwise(32, 12, true, true, cpu), "bfloat16 too");
+    assertTrue(depthwise(64, 24, false, true, cpu), "3x3 phases");
+    assertTrue(depthwise(32, 8, false, true, cpu));
+    assertFalse(depthwise(32, 12, false, false, cpu), "forward alone: the direct kernel");
+    assertFalse(depthwise(16, 12, false, true, cpu), "2x2 phases: far slower backward");
+    assertFalse(depthwise(64, 36, true, true, cpu), "2x2 phases");
+    assertFalse(depthwise(64, 6, false, true, cpu), "dilation 6 takes the depthwise kernel");
+    assertFalse(depthwise(32, 12, false, true, Device.gpu(0)), "CPU only");
+    // Grouped but not depthwise (two input channels per group): not split.
+    assertFalse(
+        DilatedConvolutions.splitsIntoPhases(
+            new Shape(4, 512, 32, 32),
+            new Shape(256, 2, 3, 3),
+            new ConvGeometry(1, 1, 12, 12, 12, 12, 256),
+            false,
+            () -> true,
+            cpu));
+  }
+
+  /**
+   * The route itself, seen in autograd's graph (a depthwise convolution's 9-term sums come out the
+   * same bit for bit either way): the phases end in a reshape, the direct kernel in a convolution.
+   */
+  @Test
+  void aDepthwiseConvolutionBeingTrainedTakesThePhases() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      long channels = 16;
+      NDArray x = m.randomNormal(new Shape(2, channels, 32, 32));
+      NDArray w = m.randomNormal(new Shape(channels, 1, 3, 3));
+      w.setRequiresGradient(true);
+      ConvGeometry d12 = new ConvGeometry(1, 1, 12, 12, 12, 12, channels);
+      ConvGeometry d6 = new ConvGeometry(1, 1, 6, 6, 6, 6, channels);
+      try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        String split = lastFunction(Convolutions.conv2d(x, w, null, d12, false));
+        String direct = lastFunction(Convolutions.conv2d(x, w, null, d6, false));
+        assertTrue(direct.startsWith("Convolution"), direct);
+        assertFalse(split.startsWith("Convolution"), split);
+      }
+    }
+  }
+
+  private static String lastFunction(NDArray y) {
+    return ai.djl.pytorch.jni.JniUtils.getGradientFunctionNames(
+        (ai.djl.pytorch.engine.PtNDArray) y);
+  }
+
+  private static boolean depthwise(
+      long size, long dilation, boolean bf16, boolean gradients, Device device) {
+    long channels = 512;
+    return DilatedConvolutions.splitsIntoPhases(
+        new Shape(4, channels, size, size),
+        new Shape(channels, 1, 3, 3),
+        new ConvGeometry(1, 1, dilation, dilation, dilation, dilation, channels),
+        bf16,
+        () -> gradients,
+        device);
   }
 
   @Test
@@ -70,17 +141,27 @@ class DilatedConvolutionsTest {
     checkAgainstDirect(new Shape(2, 6, 32, 32), 8, 3, true);
     checkAgainstDirect(new Shape(2, 6, 30, 27), 8, 3, false);
     checkAgainstDirect(new Shape(1, 5, 21, 24), 4, 5, true);
+    // Depthwise (groups = channels), as the ASPP's separable convolutions.
+    checkAgainstDirect(new Shape(2, 6, 30, 27), 8, 3, true, 6);
+    checkAgainstDirect(new Shape(2, 16, 36, 36), 12, 3, false, 16);
   }
 
   private static void checkAgainstDirect(
       Shape inputShape, long dilation, int kernel, boolean bias) {
+    checkAgainstDirect(inputShape, dilation, kernel, bias, 1);
+  }
+
+  private static void checkAgainstDirect(
+      Shape inputShape, long dilation, int kernel, boolean bias, long groups) {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(11);
       long channels = inputShape.get(1);
+      long out = groups == 1 ? 16 : channels;
       NDArray x = m.randomNormal(inputShape);
-      NDArray w = m.randomNormal(new Shape(16, channels, kernel, kernel));
-      NDArray b = bias ? m.randomNormal(new Shape(16)) : null;
-      ConvGeometry g = same(dilation, kernel);
+      NDArray w = m.randomNormal(new Shape(out, channels / groups, kernel, kernel));
+      NDArray b = bias ? m.randomNormal(new Shape(out)) : null;
+      ConvGeometry same = same(dilation, kernel);
+      ConvGeometry g = new ConvGeometry(1, 1, same.padH(), same.padW(), dilation, dilation, groups);
       NDList direct =
           ConvGradients.of(
               x.toType(DataType.FLOAT64, false),
