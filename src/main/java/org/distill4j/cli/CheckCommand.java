@@ -16,6 +16,7 @@ import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
 import org.distill4j.data.SegDataset;
+import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.distill.TensorPair;
 import org.distill4j.engine.KernelAudit;
@@ -97,15 +98,24 @@ final class CheckCommand implements Main.Command {
       for (Map.Entry<String, Shape> e : model.tapShapes(input).entrySet()) {
         System.out.printf(Locale.ROOT, "  %-40s %s%n", e.getKey(), e.getValue());
       }
+      // With the teacher's config, the distillation is checked as distill would check it: class
+      // counts, the teacher's tap paths, and the shapes each entry compares.
       Optional<SegmentationModel> teacher = teacherConfig.map(t -> teacherModel(t, manager));
+      List<TensorPair> pairs = List.of();
       if (teacher.isPresent()) {
+        DistillSetup.checkClasses(
+            teacher.get().numClasses(), model.numClasses(), teacherConfig.get(), config);
         spec.ifPresent(d -> d.teacherAdaptor().checkAgainst(teacher.get()));
+        pairs = TensorPair.of(spec.orElse(DistillSpec.none()), model, teacher.get(), input);
         System.out.printf(
             Locale.ROOT,
-            "# teacher: %s (%s), %,d parameters%n",
+            "# teacher: %s (%s), %,d parameters; %d distill entr%s, %d with a connector%n",
             teacher.get().name(),
             teacherConfig.get().source(),
-            teacher.get().parameterCount());
+            teacher.get().parameterCount(),
+            pairs.size(),
+            pairs.size() == 1 ? "y" : "ies",
+            pairs.stream().filter(p -> p.entry().hasConnector()).count());
       }
       if (args.has("kernels")) {
         Device device = TrainCommand.devices(args, config)[0];
@@ -113,8 +123,6 @@ final class CheckCommand implements Main.Command {
         List<KernelAudit.Finding> wrong =
             new ArrayList<>(KernelCheck.run(model, batch, seg.amp(), device, System.out));
         if (teacher.isPresent()) {
-          List<TensorPair> pairs =
-              TensorPair.of(spec.orElse(DistillSpec.none()), model, teacher.get(), input);
           wrong.addAll(
               KernelCheck.runDistillation(
                   teacher.get(),

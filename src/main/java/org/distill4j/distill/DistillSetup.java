@@ -145,7 +145,11 @@ public final class DistillSetup implements AutoCloseable {
     }
   }
 
-  private static void checkClasses(
+  /**
+   * Refuses, in one line naming both config files, a teacher and a student with different class
+   * counts: distillation compares logits class by class.
+   */
+  public static void checkClasses(
       int teacherClasses,
       int studentClasses,
       ResolvedConfig teacherConfig,

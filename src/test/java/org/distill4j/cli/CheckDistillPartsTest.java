@@ -45,7 +45,12 @@ class CheckDistillPartsTest {
             System.err));
   }
 
-  private static String checkFails(String name, String yaml) throws Exception {
+  private static final String TEACHER =
+      Path.of("configs/smoke/deeplabv3p_resnet50_os8_optic_disc_smoke_teacher.yml")
+          .toAbsolutePath()
+          .toString();
+
+  private static String checkFails(String name, String yaml, String... flags) throws Exception {
     Path file = tmp.resolve(name);
     Files.writeString(
         file,
@@ -60,8 +65,12 @@ class CheckDistillPartsTest {
             + "'}\n"
             + yaml);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(new String[] {"check", "--config", file.toString()}, new PrintStream(err, true));
+    String[] args = new String[3 + flags.length];
+    args[0] = "check";
+    args[1] = "--config";
+    args[2] = file.toString();
+    System.arraycopy(flags, 0, args, 3, flags.length);
+    int code = Main.run(args, new PrintStream(err, true));
     assertEquals(2, code, err.toString());
     return err.toString()
         .lines()
@@ -87,6 +96,36 @@ class CheckDistillPartsTest {
             "distill:\n  student_adaptor: {hidden_0: head.asp}\n  teacher_adaptor: {hidden_0: head.aspp}\n"
                 + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n");
     assertTrue(e.contains("head.asp") && e.contains("head.aspp"), e);
+  }
+
+  @Test
+  void withTheTeachersConfigTensorsOfDifferentShapesWithoutAConnectorAreRefused() throws Exception {
+    String yaml =
+        "distill:\n  student_adaptor: {hidden_0: backbone.stage3}\n"
+            + "  teacher_adaptor: {hidden_0: backbone.stage3}\n"
+            + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n";
+    String e = checkFails("shapes.yml", yaml, "--teacher_config", TEACHER);
+    // ResNet18's last stage has 512 channels, ResNet50's 2048: a connector is needed.
+    assertTrue(e.contains("distill: entry") && e.contains("backbone.stage3"), e);
+    assertTrue(e.contains("512") && e.contains("2048"), e);
+  }
+
+  @Test
+  void withTheTeachersConfigATeacherTapTypoIsRefused() throws Exception {
+    String yaml =
+        "distill:\n  student_adaptor: {hidden_0: head.aspp}\n"
+            + "  teacher_adaptor: {hidden_0: head.asp}\n"
+            + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n";
+    String e = checkFails("teacher_tap.yml", yaml, "--teacher_config", TEACHER);
+    assertTrue(e.contains("teacher_adaptor.hidden_0") && e.contains("head.aspp"), e);
+  }
+
+  @Test
+  void withTheTeachersConfigDifferentClassCountsAreRefused() throws Exception {
+    Path teacher = tmp.resolve("teacher_3_classes.yml");
+    Files.writeString(teacher, "_base_: '" + TEACHER + "'\nmodel: {num_classes: 3}\n");
+    String e = checkFails("classes.yml", "", "--teacher_config", teacher.toString());
+    assertTrue(e.contains("num_classes differ: teacher 3") && e.contains("vs student 2"), e);
   }
 
   @Test
