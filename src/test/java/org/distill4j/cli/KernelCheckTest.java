@@ -155,28 +155,11 @@ class KernelCheckTest {
               new ConvGeometry(1, 1, 0, 0, 1, 1, 1),
               true);
       // Wrong for the teacher's classifier (2 outputs) and the connector's 24 outputs.
-      KernelAudit.Builder broken =
-          KernelAudit.builder()
-              .optCalls(1)
-              .optPath(
-                  (x, w, b, g, bf16) ->
-                      Convolutions.conv2d(x, w, b, g, bf16)
-                          .mul(w.getShape().get(0) == 2 || w.getShape().get(0) == 24 ? 2f : 1f));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      List<KernelAudit.Finding> wrong =
-          KernelCheck.runDistillation(
-              teacher,
-              Amp.NONE,
-              java.util.Set.of(connector),
-              new Shape(2, 3, 32, 32),
-              Amp.NONE,
-              broken,
-              Device.cpu(),
-              new PrintStream(out, true, StandardCharsets.UTF_8));
-      String text = out.toString(StandardCharsets.UTF_8);
+      Audited all = auditDistillation(teacher, connector, Amp.NONE, false);
+      String text = all.text();
       // The teacher's output (no gradients there); the connector's output and both gradients,
       // its input's included (doubling the output doubles what flows back).
-      assertEquals(4, wrong.size(), text);
+      assertEquals(4, all.wrong().size(), text);
       assertTrue(
           text.contains(
               "wrong: teacher: float32 convolution 2x256x8x8 * 2x256x1x1 + bias, stride 1, padding"
@@ -196,29 +179,9 @@ class KernelCheckTest {
 
       // teacher_amp bf16 with a float32 student: the teacher is audited in bfloat16 as well, the
       // connector in float32 only, so a kernel wrong only in bfloat16 shows for the teacher alone.
-      KernelAudit.Builder brokenInBf16 =
-          KernelAudit.builder()
-              .optCalls(1)
-              .optPath(
-                  (x, w, b, g, bf16) ->
-                      Convolutions.conv2d(x, w, b, g, bf16)
-                          .mul(
-                              bf16 && (w.getShape().get(0) == 2 || w.getShape().get(0) == 24)
-                                  ? 2f
-                                  : 1f));
-      out.reset();
-      List<KernelAudit.Finding> bf16Wrong =
-          KernelCheck.runDistillation(
-              teacher,
-              Amp.BF16,
-              java.util.Set.of(connector),
-              new Shape(2, 3, 32, 32),
-              Amp.NONE,
-              brokenInBf16,
-              Device.cpu(),
-              new PrintStream(out, true, StandardCharsets.UTF_8));
-      String bf16Text = out.toString(StandardCharsets.UTF_8);
-      assertEquals(1, bf16Wrong.size(), bf16Text);
+      Audited bf16Only = auditDistillation(teacher, connector, Amp.BF16, true);
+      String bf16Text = bf16Only.text();
+      assertEquals(1, bf16Only.wrong().size(), bf16Text);
       assertTrue(
           bf16Text.contains("wrong: teacher: bfloat16 convolution 2x256x8x8 * 2x256x1x1"),
           bf16Text);
@@ -228,6 +191,38 @@ class KernelCheckTest {
                   + " as training computes them (output and gradients), in float32,"),
           bf16Text);
     }
+  }
+
+  private record Audited(List<KernelAudit.Finding> wrong, String text) {}
+
+  /**
+   * {@link KernelCheck#runDistillation} of {@code teacher} at 2x3x32x32 and {@code connector} (a
+   * float32 student), one call each, through a path that doubles the outputs of convolutions with 2
+   * or 24 output channels (in bfloat16 only with {@code onlyBf16}).
+   */
+  private static Audited auditDistillation(
+      SegmentationModel teacher, Convolutions.Call connector, Amp teacherAmp, boolean onlyBf16) {
+    KernelAudit.Builder broken =
+        KernelAudit.builder()
+            .optCalls(1)
+            .optPath(
+                (x, w, b, g, bf16) -> {
+                  long outputs = w.getShape().get(0);
+                  boolean wrong = (bf16 || !onlyBf16) && (outputs == 2 || outputs == 24);
+                  return Convolutions.conv2d(x, w, b, g, bf16).mul(wrong ? 2f : 1f);
+                });
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<KernelAudit.Finding> wrong =
+        KernelCheck.runDistillation(
+            teacher,
+            teacherAmp,
+            java.util.Set.of(connector),
+            new Shape(2, 3, 32, 32),
+            Amp.NONE,
+            broken,
+            Device.cpu(),
+            new PrintStream(out, true, StandardCharsets.UTF_8));
+    return new Audited(wrong, out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
