@@ -41,7 +41,8 @@ public final class ConvBNLayer extends TappedBlock {
    * 1 (NCHW's channels). DJL's PyTorch engine (0.25 and 0.36 alike) reads -1 as "libtorch's own
    * layout", and ConvBNLayerTest checks that each channel is normalised; any other value, 1
    * included, wraps the call in two axis swaps in a sub-manager: two view nodes per layer that
-   * autograd then walks back through, about 4 % of a bf16 teacher step's host time at 128.
+   * autograd then walks back through: about 7 % of a bf16 teacher step's host time at 128
+   * (docs/performance.md, "Batch norm without axis swaps").
    */
   static final int CHANNELS_AXIS = -1;
 
