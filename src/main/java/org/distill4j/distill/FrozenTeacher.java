@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.distill4j.config.Amp;
 import org.distill4j.engine.Autocast;
-import org.distill4j.engine.FrozenBf16Weights;
+import org.distill4j.engine.FrozenWeights;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
 
@@ -27,18 +27,20 @@ import org.distill4j.models.TapRecorder;
  * ParameterStore} kept per device, whose copies are frozen too), and later passes reuse that copy.
  * The weights never change, so the copies never go stale.
  *
- * <p>Precision ({@code teacher_amp}): float32 by default, so the targets are the teacher's exact
- * outputs. With {@link Amp#BF16} its convolutions compute in bfloat16 as in an {@code amp: bf16}
- * forward pass (see {@link Autocast}), with their weights rounded to bfloat16 once, on the first
- * pass, instead of at every pass ({@link FrozenBf16Weights}); the logits and recorded tensors it
- * hands out are float32 either way.
+ * <p>Precision ({@code teacher_amp}): float32 by default, each convolution and the batch norm after
+ * it computed as one convolution with the batch norm folded in (the same numbers as the two steps
+ * within float32 rounding, with one pass over the activations less per layer). With {@link
+ * Amp#BF16} its convolutions compute in bfloat16 as in an {@code amp: bf16} forward pass (see
+ * {@link Autocast}), with their weights rounded to bfloat16 once instead of at every pass. Both are
+ * made on the first pass and kept ({@link FrozenWeights}): the weights never change. The logits and
+ * recorded tensors it hands out are float32 either way.
  */
 public final class FrozenTeacher implements TeacherOutputs {
   private final SegmentationModel model;
   private final TapRecorder recorder;
   private final Map<Device, ParameterStore> mirrors = new ConcurrentHashMap<>();
   private final Amp precision;
-  private final FrozenBf16Weights bf16Weights;
+  private final FrozenWeights frozenWeights = new FrozenWeights();
 
   /**
    * A teacher computing in float32.
@@ -62,7 +64,6 @@ public final class FrozenTeacher implements TeacherOutputs {
     this.model = model;
     this.recorder = taps.isEmpty() ? null : new TapRecorder(taps);
     this.precision = precision;
-    this.bf16Weights = precision == Amp.BF16 ? new FrozenBf16Weights() : null;
     for (Pair<String, Parameter> p : model.block().getParameters()) {
       p.getValue().freeze(true);
     }
@@ -107,7 +108,7 @@ public final class FrozenTeacher implements TeacherOutputs {
   private NDList forward(ParameterStore store, NDArray images) {
     // A scope of its own also when float32: a teacher called inside a student's bf16 scope stays
     // float32.
-    try (Autocast scope = Autocast.scope(precision, bf16Weights)) {
+    try (Autocast scope = Autocast.scope(precision, frozenWeights)) {
       return Autocast.float32(model.block().forward(store, new NDList(images), false));
     }
   }

@@ -35,9 +35,10 @@ import org.distill4j.config.ConfigException;
  * converts. The backward pass replays what autograd recorded: it may run after the scope is closed
  * and still computes in the types of the forward pass.
  *
- * <p>A model whose weights do not change (a distillation's frozen teacher with {@code teacher_amp:
- * bf16}) opens its scope with {@link #scope(Amp, FrozenBf16Weights)}: its convolutions then take
- * bfloat16 copies of their weights made once, instead of rounding them at every call.
+ * <p>A model whose weights do not change (a distillation's frozen teacher) opens its scope with
+ * {@link #scope(Amp, FrozenWeights)}: in bf16 its convolutions then take bfloat16 copies of their
+ * weights made once, instead of rounding them at every call; in float32 a convolution followed by a
+ * batch norm computes as one convolution with the batch norm folded in ({@link #frozenWeights()}).
  *
  * <p>A block of one's own that follows a distill4j layer inside a bf16 scope may get a bfloat16
  * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
@@ -50,8 +51,10 @@ public final class Autocast implements AutoCloseable {
   private final State previous;
   private boolean closed;
 
-  /** A scope's precision and, for a frozen model, its weights' bfloat16 copies (or null). */
-  private record State(Amp amp, FrozenBf16Weights frozen) {}
+  /**
+   * A scope's precision and, for a frozen model, what is derived once from its weights (or null).
+   */
+  private record State(Amp amp, FrozenWeights frozen) {}
 
   private Autocast(State previous) {
     this.previous = previous;
@@ -70,12 +73,13 @@ public final class Autocast implements AutoCloseable {
   /**
    * {@link #scope(Amp)} for a forward pass of a model whose weights do not change: in a bf16 scope
    * its convolutions take the bfloat16 copies of their weights from {@code frozen} (made once, then
-   * reused) instead of rounding the float32 weights at every call. The numbers are the same either
-   * way (the same rounding of the same weights).
+   * reused) instead of rounding the float32 weights at every call, the same numbers either way (the
+   * same rounding of the same weights); in a float32 scope its layers that ask ({@link
+   * #frozenWeights()}) fold their batch norms into their convolutions once.
    *
-   * @param frozen the model's copies, or null for none (the weights are rounded at every call)
+   * @param frozen the model's derived weights, or null for none (a model whose weights may change)
    */
-  public static Autocast scope(Amp amp, FrozenBf16Weights frozen) {
+  public static Autocast scope(Amp amp, FrozenWeights frozen) {
     requireAvailable(amp);
     Autocast scope = new Autocast(CURRENT.get());
     CURRENT.set(new State(amp, frozen));
@@ -94,12 +98,20 @@ public final class Autocast implements AutoCloseable {
 
   /**
    * The weight (or bias) a bf16 convolution computes with: its bfloat16 copy from the scope's
-   * {@link FrozenBf16Weights} when the scope has one, else {@code w} itself, which the convolution
+   * {@link FrozenWeights} when the scope has one, else {@code w} itself, which the convolution
    * rounds.
    */
   public static NDArray convWeight(NDArray w) {
-    FrozenBf16Weights frozen = CURRENT.get().frozen();
-    return frozen == null ? w : frozen.of(w);
+    FrozenWeights frozen = CURRENT.get().frozen();
+    return frozen == null ? w : frozen.bf16(w);
+  }
+
+  /**
+   * The {@link FrozenWeights} of this thread's scope: non-null only inside the forward pass of a
+   * model whose weights do not change.
+   */
+  public static FrozenWeights frozenWeights() {
+    return CURRENT.get().frozen();
   }
 
   /**

@@ -491,7 +491,7 @@ public final class ScriptedOps {
 
   /**
    * {@code x} rounded to bfloat16 (a new array; a second handle on the same tensor when it already
-   * is bfloat16), for {@link FrozenBf16Weights}. The result lives in {@code x}'s manager.
+   * is bfloat16), for {@link FrozenWeights}. The result lives in {@code x}'s manager.
    */
   public NDArray toBfloat16(NDArray x) {
     return IValueUtils.forward(module, new NDList(x, marker("to_bfloat16")), true)

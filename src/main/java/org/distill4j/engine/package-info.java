@@ -9,12 +9,12 @@
  * convolutions computed on their input's phases where {@link
  * org.distill4j.engine.DilatedConvolutions} says it pays), with the thread's precision scope that
  * picks the latter ({@link org.distill4j.engine.Autocast}, the {@code amp} and {@code teacher_amp}
- * config keys) and a frozen model's weights rounded to bfloat16 once ({@link
- * org.distill4j.engine.FrozenBf16Weights}); and libtorch kernels slower than the same result
- * computed another way ({@link org.distill4j.engine.BilinearMatrices} for small resizes, {@link
- * org.distill4j.engine.SlicePooling} for pooling without gradients, {@link
- * org.distill4j.engine.CenterTaps} for dilated convolutions that read only padding beyond their
- * center). The models' convolutions go through one path ({@link
+ * config keys) and what a frozen model derives once from its weights, bfloat16 copies and batch
+ * norms folded into convolutions ({@link org.distill4j.engine.FrozenWeights}); and libtorch kernels
+ * slower than the same result computed another way ({@link org.distill4j.engine.BilinearMatrices}
+ * for small resizes, {@link org.distill4j.engine.SlicePooling} for pooling without gradients,
+ * {@link org.distill4j.engine.CenterTaps} for dilated convolutions that read only padding beyond
+ * their center). The models' convolutions go through one path ({@link
  * org.distill4j.engine.Convolutions}), which {@link org.distill4j.engine.KernelAudit} checks
  * against float64 on the user's machine ({@code check --kernels}).
  *

@@ -63,7 +63,7 @@ class AutocastTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray w = manager.randomNormal(new Shape(4, 3, 3, 3));
       NDArray other = manager.randomNormal(new Shape(4));
-      FrozenBf16Weights frozen = new FrozenBf16Weights();
+      FrozenWeights frozen = new FrozenWeights();
       assertSame(w, Autocast.convWeight(w), "outside a frozen scope the weight itself");
       try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
         NDArray copy = Autocast.convWeight(w);
@@ -73,14 +73,14 @@ class AutocastTest {
             ScriptedOps.get().toFloat32(ScriptedOps.get().toBfloat16(w)).toFloatArray(),
             ScriptedOps.get().toFloat32(copy).toFloatArray());
         Autocast.convWeight(other);
-        assertEquals(2, frozen.size());
+        assertEquals(2, frozen.bf16Count());
         try (Autocast inner = Autocast.scope(Amp.BF16)) {
           assertSame(w, Autocast.convWeight(w), "a nested scope without copies rounds per call");
         }
         assertSame(copy, Autocast.convWeight(w), "the outer scope's copies again");
       }
       assertSame(w, Autocast.convWeight(w), "closing the scope ends the copies' use");
-      assertEquals(2, frozen.size());
+      assertEquals(2, frozen.bf16Count());
     }
   }
 

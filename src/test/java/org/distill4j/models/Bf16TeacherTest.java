@@ -18,7 +18,7 @@ import java.util.List;
 import org.distill4j.config.Amp;
 import org.distill4j.distill.FrozenTeacher;
 import org.distill4j.engine.Autocast;
-import org.distill4j.engine.FrozenBf16Weights;
+import org.distill4j.engine.FrozenWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,14 +96,14 @@ class Bf16TeacherTest {
         model.block().getParameters().values().stream()
             .filter(p -> p.getType() == Parameter.Type.WEIGHT || p.getType() == Parameter.Type.BIAS)
             .count();
-    FrozenBf16Weights frozen = new FrozenBf16Weights();
+    FrozenWeights frozen = new FrozenWeights();
     try (NDManager step = NDManager.newBaseManager()) {
       NDArray images = step.randomNormal(new Shape(1, 3, 32, 32));
       for (int pass = 0; pass < 2; pass++) {
         try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
           model.block().forward(new ParameterStore(step, false), new NDList(images), false);
         }
-        assertEquals(convolutionParameters, frozen.size(), "copies after pass " + pass);
+        assertEquals(convolutionParameters, frozen.bf16Count(), "copies after pass " + pass);
       }
     }
   }

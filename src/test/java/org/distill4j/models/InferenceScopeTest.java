@@ -8,11 +8,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Set;
 import org.distill4j.distill.FrozenTeacher;
+import org.distill4j.models.layers.ConvBNLayer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +42,33 @@ class InferenceScopeTest {
           assertTrue(Float.isFinite(tap.sum().getFloat()), "taps are still readable");
         }
         assertEquals(new Shape(2, 2, 32, 32), out.logits().head().getShape());
+      }
+    }
+  }
+
+  @Test
+  void aFrozenTeachersFoldedBatchNormsGiveTheModelsLogits() {
+    Engine.getInstance().setRandomSeed(5);
+    try (NDManager weights = NDManager.newBaseManager()) {
+      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
+      model.initialize(weights, new Shape(1, 3, 32, 32));
+      // Training passes move the running statistics away from mean 0, variance 1.
+      for (int i = 0; i < 3; i++) {
+        try (NDManager step = NDManager.newBaseManager()) {
+          NDArray shifted = images(step).mul(3).add(1);
+          model.block().forward(new ParameterStore(step, false), new NDList(shifted), true);
+        }
+      }
+      try (NDManager step = NDManager.newBaseManager()) {
+        NDArray x = images(step);
+        NDArray plain =
+            model.block().forward(new ParameterStore(step, false), new NDList(x), false).head();
+        NDArray taught = new FrozenTeacher(model, List.of()).forward(x).logits().head();
+        float largest = plain.abs().max().getFloat();
+        float diff = plain.sub(taught).abs().max().getFloat();
+        assertTrue(largest > 0f, "logits that are not all zero");
+        assertTrue(diff > 0f, "the teacher took the folded route, which rounds differently");
+        assertTrue(diff <= 1e-4f * largest, "differ by " + diff + " (largest " + largest + ")");
       }
     }
   }
@@ -80,12 +109,36 @@ class InferenceScopeTest {
         gc.backward(out.head().sum());
       }
       assertEquals(before, weights.getManagedArrays().size(), "after a training step");
-      // Last: a frozen teacher stops its model's gradients.
-      FrozenTeacher teacher = new FrozenTeacher(model, List.of("head.aspp"));
       try (NDManager step = NDManager.newBaseManager()) {
-        teacher.forward(step.randomNormal(new Shape(2, 3, 32, 32)));
+        model.block().forward(new ParameterStore(step, false), new NDList(images(step)), false);
       }
       assertEquals(before, weights.getManagedArrays().size(), "after an inference pass");
+      // Last: a frozen teacher stops its model's gradients. Its first pass folds each batch norm
+      // into its convolution (a weight and a bias, kept with the weights as long as they live),
+      // later passes reuse them.
+      FrozenTeacher teacher = new FrozenTeacher(model, List.of("head.aspp"));
+      int folded = 2 * convBnLayers(model.block());
+      for (int pass = 1; pass <= 2; pass++) {
+        try (NDManager step = NDManager.newBaseManager()) {
+          teacher.forward(images(step));
+        }
+        assertEquals(
+            before + folded,
+            weights.getManagedArrays().size(),
+            "after the frozen teacher's pass " + pass);
+      }
     }
+  }
+
+  private static NDArray images(NDManager step) {
+    return step.randomNormal(new Shape(2, 3, 32, 32));
+  }
+
+  private static int convBnLayers(Block block) {
+    int n = block instanceof ConvBNLayer ? 1 : 0;
+    for (Block child : block.getChildren().values()) {
+      n += convBnLayers(child);
+    }
+    return n;
   }
 }

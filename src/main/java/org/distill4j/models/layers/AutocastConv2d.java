@@ -19,8 +19,10 @@ import org.distill4j.engine.ScriptedOps;
  * audits). A dilated convolution that libtorch's CPU kernels compute slowly is computed on its
  * input's phases instead ({@link DilatedConvolutions}), in either precision. Inside a scope for a
  * frozen model ({@link Autocast#scope(org.distill4j.config.Amp,
- * org.distill4j.engine.FrozenBf16Weights)}) the weights' bfloat16 copies are made once and reused.
- * The parameters, their names, shapes and files are DJL's, so weights load and save as before.
+ * org.distill4j.engine.FrozenWeights)}) the weights' bfloat16 copies are made once and reused;
+ * there {@link ConvBNLayer} may compute this convolution with its batch norm folded in, from {@link
+ * #weightValue}, {@link #biasValue} and {@link #geometry}. The parameters, their names, shapes and
+ * files are DJL's, so weights load and save as before.
  */
 public final class AutocastConv2d extends Conv2d {
   private AutocastConv2d(Builder builder) {
@@ -48,9 +50,22 @@ public final class AutocastConv2d extends Conv2d {
       w = Autocast.convWeight(w);
       b = b == null ? null : Autocast.convWeight(b);
     }
-    return new NDList(
-        Convolutions.conv2d(
-            input, w, b, ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups), bf16));
+    return new NDList(Convolutions.conv2d(input, w, b, geometry(), bf16));
+  }
+
+  /** The float32 weights as {@code store} hands them out on {@code device}, without gradients. */
+  NDArray weightValue(ParameterStore store, Device device) {
+    return store.getValue(weight, device, false);
+  }
+
+  /** {@link #weightValue} for the bias, or null when the convolution has none. */
+  NDArray biasValue(ParameterStore store, Device device) {
+    return includeBias ? store.getValue(bias, device, false) : null;
+  }
+
+  /** Stride, padding, dilation and groups, as {@link Convolutions#conv2d} takes them. */
+  ScriptedOps.ConvGeometry geometry() {
+    return ScriptedOps.ConvGeometry.of(stride, padding, dilation, groups);
   }
 
   /** Builds an {@link AutocastConv2d}. */

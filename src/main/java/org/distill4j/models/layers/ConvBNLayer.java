@@ -8,11 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.distill4j.engine.Autocast;
+import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.EngineCompat;
+import org.distill4j.engine.FrozenWeights;
 import org.distill4j.engine.HostScalars;
 import org.distill4j.models.taps.TapHub;
 import org.distill4j.models.taps.TappedBlock;
@@ -31,6 +33,12 @@ import org.distill4j.models.taps.TappedBlock;
  * <p>Batch norm as in Paddle: running statistics updated as 0.9 old + 0.1 batch (DJL momentum 0.9)
  * with the biased batch variance, epsilon 1e-5, gamma 1 and beta 0 at init; inference uses the
  * running statistics.
+ *
+ * <p>In the float32 forward pass of a model whose weights do not change (a distillation's frozen
+ * teacher: an {@link Autocast} scope with {@link FrozenWeights}) the batch norm is folded into the
+ * convolution, made once per layer: one convolution with scaled weights and a bias, and no pass of
+ * its own over the activations. The same numbers within float32 rounding; a model being trained or
+ * evaluated, and a bf16 forward pass (whose bias would be rounded to bfloat16), keep the two steps.
  */
 public final class ConvBNLayer extends TappedBlock {
   private static final float BN_MOMENTUM = 0.9f;
@@ -53,7 +61,7 @@ public final class ConvBNLayer extends TappedBlock {
   private final int dilation;
   private final boolean relu;
   private final boolean vdPool;
-  private final Conv2d conv;
+  private final AutocastConv2d conv;
   private final BatchNorm bn;
 
   private ConvBNLayer(Builder b) {
@@ -126,8 +134,13 @@ public final class ConvBNLayer extends TappedBlock {
     if (vdPool) {
       x = EngineCompat.averagePool2x2(x);
     }
-    x = run(conv, ps, x, training, params);
-    x = training ? trainingBatchNorm(ps, x) : inferenceBatchNorm(ps, x);
+    FrozenWeights frozen = training ? null : Autocast.frozenWeights();
+    if (frozen != null && !Autocast.bf16()) {
+      x = foldedConvolution(ps, x, frozen);
+    } else {
+      x = run(conv, ps, x, training, params);
+      x = training ? trainingBatchNorm(ps, x) : inferenceBatchNorm(ps, x);
+    }
     if (relu) {
       x = Activation.relu(x);
     }
@@ -179,6 +192,45 @@ public final class ConvBNLayer extends TappedBlock {
     return BatchNorm.batchNorm(
             x, runningMean, runningVar, gamma, beta, CHANNELS_AXIS, BN_MOMENTUM, BN_EPS, false)
         .singletonOrThrow();
+  }
+
+  /** The convolution and the batch norm on its running statistics as one convolution. */
+  private NDArray foldedConvolution(ParameterStore ps, NDArray x, FrozenWeights frozen) {
+    Device device = x.getDevice();
+    NDArray w = conv.weightValue(ps, device);
+    FrozenWeights.FoldedConv folded =
+        frozen.folded(w, () -> fold(ps, w, conv.biasValue(ps, device)));
+    return Convolutions.conv2d(x, folded.weight(), folded.bias(), conv.geometry(), false);
+  }
+
+  /**
+   * The folded weights and bias, computed in float64 and rounded to float32 once, so each is the
+   * float32 number nearest the exact product; they live in the weight's manager, as long as it.
+   */
+  private FrozenWeights.FoldedConv fold(ParameterStore ps, NDArray w, NDArray convBias) {
+    PairList<String, Parameter> p = bn.getDirectParameters();
+    Device device = w.getDevice();
+    NDManager home = w.getManager();
+    try (NDManager scratch = home.newSubManager()) {
+      NDArray gamma = float64(ps.getValue(p.get("gamma"), device, false), scratch);
+      NDArray beta = float64(ps.getValue(p.get("beta"), device, false), scratch);
+      NDArray mean = float64(ps.getValue(p.get("runningMean"), device, false), scratch);
+      NDArray var = float64(ps.getValue(p.get("runningVar"), device, false), scratch);
+      NDArray scale = gamma.div(var.add((double) BN_EPS).sqrt());
+      NDArray weight =
+          float64(w, scratch).mul(scale.reshape(-1, 1, 1, 1)).toType(DataType.FLOAT32, false);
+      NDArray shift = convBias == null ? mean.neg() : float64(convBias, scratch).sub(mean);
+      NDArray bias = beta.add(shift.mul(scale)).toType(DataType.FLOAT32, false);
+      weight.attach(home);
+      bias.attach(home);
+      return new FrozenWeights.FoldedConv(weight, bias);
+    }
+  }
+
+  private static NDArray float64(NDArray a, NDManager scratch) {
+    NDArray copy = a.toType(DataType.FLOAT64, true);
+    copy.attach(scratch);
+    return copy;
   }
 
   /**

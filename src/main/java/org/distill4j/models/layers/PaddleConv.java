@@ -2,7 +2,6 @@ package org.distill4j.models.layers;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.initializer.NormalInitializer;
 
 /**
@@ -31,7 +30,7 @@ public final class PaddleConv {
    * @param groups groups ({@code inChannels} for depthwise)
    * @param bias whether the conv has a bias
    */
-  public static Conv2d conv2d(
+  public static AutocastConv2d conv2d(
       int inChannels,
       int outChannels,
       int kernel,
@@ -40,16 +39,18 @@ public final class PaddleConv {
       int dilation,
       int groups,
       boolean bias) {
-    Conv2d conv =
-        AutocastConv2d.autocastBuilder()
-            .setFilters(outChannels)
-            .setKernelShape(new Shape(kernel, kernel))
-            .optStride(new Shape(stride, stride))
-            .optPadding(new Shape(padding, padding))
-            .optDilation(new Shape(dilation, dilation))
-            .optGroups(groups)
-            .optBias(bias)
-            .build();
+    // The builder's setters return DJL's Conv2d.Builder type; build() makes an AutocastConv2d.
+    AutocastConv2d conv =
+        (AutocastConv2d)
+            AutocastConv2d.autocastBuilder()
+                .setFilters(outChannels)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(padding, padding))
+                .optDilation(new Shape(dilation, dilation))
+                .optGroups(groups)
+                .optBias(bias)
+                .build();
     conv.setInitializer(new NormalInitializer(initStd(kernel, inChannels)), Parameter.Type.WEIGHT);
     return conv;
   }

@@ -1,0 +1,157 @@
+package org.distill4j.models.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Random;
+import org.distill4j.config.Amp;
+import org.distill4j.engine.Autocast;
+import org.distill4j.engine.FrozenWeights;
+import org.distill4j.engine.ScriptedOps;
+import org.distill4j.models.TestBlocks;
+import org.distill4j.models.taps.TapHub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A frozen model's float32 forward pass computes conv + batch norm as one convolution with the
+ * batch norm folded in ({@link FrozenWeights}): the numbers of the two steps within float32
+ * rounding, made once per layer; training, bf16 and passes without frozen weights keep the two
+ * steps.
+ */
+class FoldedBatchNormTest {
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  /**
+   * A layer whose batch norm moves every number: gamma of both signs, beta, means far from 0 and
+   * variances from 1e-6 (where epsilon 1e-5 dominates) to 50.
+   */
+  private ConvBNLayer layer(int in, int out, int groups, int dilation, boolean bias, boolean relu) {
+    ConvBNLayer l =
+        ConvBNLayer.builder()
+            .setTaps(new TapHub(), "x")
+            .setChannels(in, out)
+            .setKernel(3)
+            .optGroups(groups)
+            .optDilation(dilation)
+            .optBias(bias)
+            .optRelu(relu)
+            .build();
+    l.initialize(manager, DataType.FLOAT32, new Shape(2, in, 9, 9));
+    Random rnd = new Random(in * 31L + out + dilation);
+    fill(l, "weight", rnd, 0.5, 0);
+    if (bias) {
+      fill(l, "bias", rnd, 2, 0);
+    }
+    fill(l, "gamma", rnd, 1.5, 0);
+    fill(l, "beta", rnd, 1, 0);
+    fill(l, "runningMean", rnd, 3, 1);
+    float[] var = new float[out];
+    for (int o = 0; o < out; o++) {
+      var[o] = o % 3 == 0 ? 1e-6f : (float) (0.05 + 50 * rnd.nextDouble());
+    }
+    TestBlocks.param(l, "runningVar").getArray().set(var);
+    return l;
+  }
+
+  private static void fill(ConvBNLayer l, String name, Random rnd, double scale, double offset) {
+    NDArray a = TestBlocks.param(l, name).getArray();
+    float[] v = new float[(int) a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (offset + scale * rnd.nextGaussian());
+    }
+    a.set(v);
+  }
+
+  private NDArray input(int channels) {
+    Random rnd = new Random(channels);
+    float[] v = new float[2 * channels * 9 * 9];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    return manager.create(v, new Shape(2, channels, 9, 9));
+  }
+
+  private NDArray forward(ConvBNLayer l, NDArray x, boolean training) {
+    return l.forward(new ParameterStore(manager, false), new NDList(x), training)
+        .singletonOrThrow();
+  }
+
+  private NDArray frozenForward(ConvBNLayer l, NDArray x, FrozenWeights frozen) {
+    try (Autocast scope = Autocast.scope(Amp.NONE, frozen)) {
+      return forward(l, x, false);
+    }
+  }
+
+  @Test
+  void foldedLayersGiveTheBatchNormsNumbers() {
+    check(layer(4, 6, 1, 1, false, false), 4); // ResNet_vd's ConvBNLayer
+    check(layer(4, 6, 1, 1, true, true), 4); // ConvBNReLU: the conv's own bias folded too
+    check(layer(5, 5, 5, 2, true, false), 5); // the ASPP's depthwise ConvBN, dilated
+  }
+
+  private void check(ConvBNLayer l, int inChannels) {
+    NDArray x = input(inChannels);
+    NDArray twoSteps = forward(l, x, false);
+    FrozenWeights frozen = new FrozenWeights();
+    NDArray folded = frozenForward(l, x, frozen);
+    assertEquals(1, frozen.foldedCount(), "the layer folded its batch norm");
+    assertEquals(twoSteps.getShape(), folded.getShape());
+    // Outputs reach a few hundred (a variance of 1e-6 scales by ~300): float32 rounding of the
+    // two computations differs by a few units in the last place of the largest.
+    float largest = twoSteps.abs().max().getFloat();
+    assertTrue(largest > 10, "the batch norm moves the numbers: " + largest);
+    float diff = twoSteps.sub(folded).abs().max().getFloat();
+    assertTrue(diff <= largest * 1e-5f, "folded differs by " + diff + " (largest " + largest + ")");
+    // A second pass reuses the fold: no new one, the same bits.
+    NDArray again = frozenForward(l, x, frozen);
+    assertEquals(1, frozen.foldedCount());
+    assertEquals(0f, again.sub(folded).abs().max().getFloat());
+  }
+
+  @Test
+  void withoutFrozenWeightsOrInTrainingTheBatchNormIsItsOwnStep() {
+    ConvBNLayer l = layer(4, 6, 1, 1, false, true);
+    NDArray x = input(4);
+    FrozenWeights frozen = new FrozenWeights();
+    NDArray plain;
+    try (Autocast scope = Autocast.scope(Amp.NONE)) {
+      plain = forward(l, x, false);
+    }
+    assertEquals(0f, plain.sub(forward(l, x, false)).abs().max().getFloat());
+    try (Autocast scope = Autocast.scope(Amp.NONE, frozen)) {
+      forward(l, x, true);
+    }
+    assertEquals(0, frozen.foldedCount(), "training normalises by the batch: nothing to fold");
+  }
+
+  @Test
+  void aBf16ForwardPassDoesNotFold() {
+    assumeTrue(ScriptedOps.get() != null, ScriptedOps.unavailableReason());
+    ConvBNLayer l = layer(4, 6, 1, 1, false, true);
+    FrozenWeights frozen = new FrozenWeights();
+    try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
+      Autocast.float32(forward(l, input(4), false));
+    }
+    assertEquals(0, frozen.foldedCount(), "a folded bias would be rounded to bfloat16");
+    assertEquals(1, frozen.bf16Count(), "the weight's bfloat16 copy");
+  }
+}
