@@ -25,10 +25,8 @@ import org.junit.jupiter.api.Test;
 class InferenceScopeTest {
   @Test
   void inferenceLeavesOnlyOutputsAndTapsBehind() {
-    Engine.getInstance().setRandomSeed(3);
     try (NDManager weights = NDManager.newBaseManager()) {
-      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
-      model.initialize(weights, new Shape(1, 3, 32, 32));
+      SegmentationModel model = deepLab(weights, 3);
       FrozenTeacher teacher = new FrozenTeacher(model, List.of("head.aspp", "backbone.stage3"));
       try (NDManager step = NDManager.newBaseManager()) {
         NDArray images = step.randomNormal(new Shape(2, 3, 32, 32));
@@ -48,10 +46,8 @@ class InferenceScopeTest {
 
   @Test
   void aFrozenTeachersFoldedBatchNormsGiveTheModelsLogits() {
-    Engine.getInstance().setRandomSeed(5);
     try (NDManager weights = NDManager.newBaseManager()) {
-      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
-      model.initialize(weights, new Shape(1, 3, 32, 32));
+      SegmentationModel model = deepLab(weights, 5);
       // Training passes move the running statistics away from mean 0, variance 1.
       for (int i = 0; i < 3; i++) {
         try (NDManager step = NDManager.newBaseManager()) {
@@ -75,10 +71,8 @@ class InferenceScopeTest {
 
   @Test
   void trainingKeepsTheIntermediatesForBackward() {
-    Engine.getInstance().setRandomSeed(3);
     try (NDManager weights = NDManager.newBaseManager()) {
-      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
-      model.initialize(weights, new Shape(1, 3, 32, 32));
+      SegmentationModel model = deepLab(weights, 3);
       try (NDManager step = NDManager.newBaseManager()) {
         NDArray images = step.randomNormal(new Shape(2, 3, 32, 32));
         NDList out =
@@ -96,10 +90,8 @@ class InferenceScopeTest {
     // The weights' manager lives as long as the model: anything a forward or backward pass made
     // there would pile up at every step. At 32x32 the ASPP's dilated convolutions read only padding
     // beyond their center taps (CenterTaps), a route that once left two arrays there per call.
-    Engine.getInstance().setRandomSeed(3);
     try (NDManager weights = NDManager.newBaseManager()) {
-      SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
-      model.initialize(weights, new Shape(1, 3, 32, 32));
+      SegmentationModel model = deepLab(weights, 3);
       int before = weights.getManagedArrays().size();
       try (NDManager step = NDManager.newBaseManager();
           GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -128,6 +120,16 @@ class InferenceScopeTest {
             "after the frozen teacher's pass " + pass);
       }
     }
+  }
+
+  /**
+   * A ResNet18 DeepLab for 32x32 inputs, its weights drawn with {@code seed} into {@code weights}.
+   */
+  private static SegmentationModel deepLab(NDManager weights, int seed) {
+    Engine.getInstance().setRandomSeed(seed);
+    SegmentationModel model = TestBlocks.deepLab(18, 8, 2);
+    model.initialize(weights, new Shape(1, 3, 32, 32));
+    return model;
   }
 
   private static NDArray images(NDManager step) {
