@@ -78,6 +78,18 @@ public final class FrozenTeacher implements TeacherOutputs {
     return precision;
   }
 
+  /**
+   * How its forward passes compute, in words: the precision and what else changes the numbers they
+   * give (part of a teacher-output cache's fingerprint, so a cache made by a teacher computing
+   * otherwise is rebuilt). Float32 teachers folded their batch norms into their convolutions from
+   * this version on; caches from before are rebuilt for it.
+   */
+  public String computation() {
+    return precision == Amp.BF16
+        ? "teacher_amp bf16, weights rounded to bfloat16 once"
+        : "float32, batch norms folded into their convolutions";
+  }
+
   /** The tap names recorded on every forward pass (the keys of {@link Output#tensors()}). */
   public Set<String> taps() {
     return recorder == null ? Set.of() : recorder.requested();

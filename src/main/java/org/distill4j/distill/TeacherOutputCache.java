@@ -110,7 +110,7 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
     String logitSource = model.logitSourceTap().orElse(LOGITS);
     String fingerprint =
         CacheFingerprints.fingerprint(
-            model, teacher.precision(), teacher.taps(), logitSource, train, outcomes, batchSize);
+            model, teacher.computation(), teacher.taps(), logitSource, train, outcomes, batchSize);
     try {
       CacheManifest manifest = readOrNull(dir, log);
       if (manifest != null && fingerprint.equals(manifest.fingerprint())) {
@@ -125,7 +125,10 @@ public final class TeacherOutputCache implements TeacherOutputs, AutoCloseable {
         }
       } else if (manifest != null) {
         log.accept(
-            PREFIX + dir + " was made for another teacher, batch size or training set; rebuilding");
+            PREFIX
+                + dir
+                + " was made for another teacher, teacher computation, batch size or training set;"
+                + " rebuilding");
       }
       manifest = build(dir, teacher, logitSource, train, outcomes, batchSize, fingerprint, log);
       return new TeacherOutputCache(

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import org.distill4j.config.Amp;
 import org.distill4j.data.SegDataset;
 import org.distill4j.io.Sha256;
 import org.distill4j.models.SegmentationModel;
@@ -15,8 +14,8 @@ import org.distill4j.models.SegmentationModel;
 /**
  * The two hashes of the cache: an input's key (the SHA-256 of its float32 values, so an entry is
  * used for that very input only) and the fingerprint of what a whole cache was made from (the
- * teacher's weights, taps and precision, the batch size, the training image list and transform
- * outcomes). A cache whose fingerprint differs is rebuilt.
+ * teacher's weights, taps and how it computes, the batch size, the training image list and
+ * transform outcomes). A cache whose fingerprint differs is rebuilt.
  */
 public final class CacheFingerprints {
   private CacheFingerprints() {}
@@ -29,12 +28,15 @@ public final class CacheFingerprints {
   }
 
   /**
-   * @param precision the precision the teacher computes in ({@code teacher_amp})
+   * @param computation how the teacher computes ({@code FrozenTeacher.computation()}): its
+   *     precision and anything else that changes the numbers it gives, so that a cache made by a
+   *     teacher computing otherwise (another {@code teacher_amp}, or an earlier distill4j) is
+   *     rebuilt instead of being found different batch by batch
    * @param outcomes the training transforms' outcomes (their text is part of the fingerprint)
    */
   public static String fingerprint(
       SegmentationModel teacher,
-      Amp precision,
+      String computation,
       Collection<String> taps,
       String logitSource,
       SegDataset train,
@@ -45,10 +47,7 @@ public final class CacheFingerprints {
     text.append('\n').append(teacher.name());
     text.append('\n').append(logitSource).append(' ').append(new TreeSet<>(taps));
     text.append('\n').append(batchSize).append('\n').append(outcomes);
-    if (precision != Amp.NONE) {
-      // Outputs of a bf16 teacher are other numbers; float32 caches keep their fingerprints.
-      text.append('\n').append(Amp.TEACHER_KEY).append(' ').append(precision.configName());
-    }
+    text.append('\n').append(computation);
     for (int i = 0; i < train.size(); i++) {
       text.append('\n').append(train.imagePath(i));
     }
