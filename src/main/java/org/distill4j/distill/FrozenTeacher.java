@@ -27,13 +27,13 @@ import org.distill4j.models.TapRecorder;
  * ParameterStore} kept per device, whose copies are frozen too), and later passes reuse that copy.
  * The weights never change, so the copies never go stale.
  *
- * <p>Precision ({@code teacher_amp}): float32 by default, each convolution and the batch norm after
- * it computed as one convolution with the batch norm folded in (the same numbers as the two steps
- * within float32 rounding, with one pass over the activations less per layer). With {@link
+ * <p>Each convolution and the batch norm after it compute as one convolution with the batch norm
+ * folded in (one pass over the activations less per layer; in float32 the same numbers as the two
+ * steps within rounding). Precision ({@code teacher_amp}): float32 by default; with {@link
  * Amp#BF16} its convolutions compute in bfloat16 as in an {@code amp: bf16} forward pass (see
- * {@link Autocast}), with their weights rounded to bfloat16 once instead of at every pass. Both are
- * made on the first pass and kept ({@link FrozenWeights}): the weights never change. The logits and
- * recorded tensors it hands out are float32 either way.
+ * {@link Autocast}), with their (folded) weights rounded to bfloat16 once instead of at every pass.
+ * Both are made on the first pass and kept ({@link FrozenWeights}): the weights never change. The
+ * logits and recorded tensors it hands out are float32 either way.
  */
 public final class FrozenTeacher implements TeacherOutputs {
   private final SegmentationModel model;
@@ -81,13 +81,14 @@ public final class FrozenTeacher implements TeacherOutputs {
   /**
    * How its forward passes compute, in words: the precision and what else changes the numbers they
    * give (part of a teacher-output cache's fingerprint, so a cache made by a teacher computing
-   * otherwise is rebuilt). Float32 teachers folded their batch norms into their convolutions from
-   * this version on; caches from before are rebuilt for it.
+   * otherwise is rebuilt). Teachers fold their batch norms into their convolutions from this
+   * version on; caches made before are rebuilt for it.
    */
   public String computation() {
+    String folded = "batch norms folded into their convolutions";
     return precision == Amp.BF16
-        ? "teacher_amp bf16, weights rounded to bfloat16 once"
-        : "float32, batch norms folded into their convolutions";
+        ? "teacher_amp bf16, " + folded + ", weights rounded to bfloat16 once"
+        : "float32, " + folded;
   }
 
   /** The tap names recorded on every forward pass (the keys of {@link Output#tensors()}). */

@@ -36,9 +36,10 @@ import org.distill4j.config.ConfigException;
  * and still computes in the types of the forward pass.
  *
  * <p>A model whose weights do not change (a distillation's frozen teacher) opens its scope with
- * {@link #scope(Amp, FrozenWeights)}: in bf16 its convolutions then take bfloat16 copies of their
- * weights made once, instead of rounding them at every call; in float32 a convolution followed by a
- * batch norm computes as one convolution with the batch norm folded in ({@link #frozenWeights()}).
+ * {@link #scope(Amp, FrozenWeights)}: a convolution followed by a batch norm then computes as one
+ * convolution with the batch norm folded in ({@link #frozenWeights()}), and in bf16 its
+ * convolutions take bfloat16 copies of their weights made once, instead of rounding them at every
+ * call.
  *
  * <p>A block of one's own that follows a distill4j layer inside a bf16 scope may get a bfloat16
  * array (DJL reports its type as {@code UNKNOWN}); {@link #float32} makes it float32.
@@ -74,8 +75,8 @@ public final class Autocast implements AutoCloseable {
    * {@link #scope(Amp)} for a forward pass of a model whose weights do not change: in a bf16 scope
    * its convolutions take the bfloat16 copies of their weights from {@code frozen} (made once, then
    * reused) instead of rounding the float32 weights at every call, the same numbers either way (the
-   * same rounding of the same weights); in a float32 scope its layers that ask ({@link
-   * #frozenWeights()}) fold their batch norms into their convolutions once.
+   * same rounding of the same weights); its layers that ask ({@link #frozenWeights()}) fold their
+   * batch norms into their convolutions once.
    *
    * @param frozen the model's derived weights, or null for none (a model whose weights may change)
    */

@@ -16,12 +16,13 @@ import java.util.function.Supplier;
  *       autocast does, because they change at every step; a frozen model's do not, so the rounding
  *       is done once (torchdistill casts a frozen teacher to half precision once for the same
  *       reason);
- *   <li>in a float32 scope, each convolution followed by a batch norm on its running statistics as
- *       one convolution with the batch norm folded into its weights and bias ({@link #folded}, made
- *       by {@code models.layers.ConvBNLayer}): the batch norm's pass over the activations is gone,
- *       and with it one array of the convolution's size per layer (the forward pass of a ResNet50
- *       teacher at 256x256 took 9 % less host time, docs/performance.md "A frozen teacher's batch
- *       norms folded"). The numbers differ from the separate batch norm's only in float32 rounding.
+ *   <li>each convolution followed by a batch norm on its running statistics as one convolution with
+ *       the batch norm folded into its weights and bias ({@link #folded}, made in float32 by {@code
+ *       models.layers.ConvBNLayer}; in a bf16 scope rounded to bfloat16 once like any other
+ *       weight): the batch norm's pass over the activations is gone, and with it one array of the
+ *       convolution's size per layer (the float32 forward pass of a ResNet50 teacher at 256x256
+ *       took 9 % less host time, docs/performance.md "A frozen teacher's batch norms folded"). In
+ *       float32 the numbers differ from the separate batch norm's only in rounding.
  * </ul>
  *
  * <p>Keyed by the float32 weight array itself: a weight replaced by another array (weights loaded

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.List;
@@ -19,14 +19,16 @@ import org.distill4j.config.Amp;
 import org.distill4j.distill.FrozenTeacher;
 import org.distill4j.engine.Autocast;
 import org.distill4j.engine.FrozenWeights;
+import org.distill4j.models.layers.AutocastConv2d;
+import org.distill4j.models.layers.ConvBNLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A frozen teacher with {@code teacher_amp: bf16}: float32 outputs that are a bfloat16 forward
- * pass's (not the float32 teacher's, and close to them), with its weights rounded once to the
- * numbers a bf16 forward rounds them to at every call; a float32 teacher stays float32 inside a
+ * pass's (not the float32 teacher's, and close to them), with its batch norms folded into its
+ * convolutions and the folded weights rounded once; a float32 teacher stays float32 inside a
  * student's bf16 scope.
  */
 class Bf16TeacherTest {
@@ -73,39 +75,69 @@ class Bf16TeacherTest {
   }
 
   @Test
-  void roundsItsWeightsOnceToTheNumbersABf16ForwardRoundsThemTo() {
+  void roundsItsFoldedWeightsOnceToTheNumbersAFreshRoundingGives() {
     FrozenTeacher bf16 = new FrozenTeacher(model, List.of(), Amp.BF16);
     try (NDManager step = NDManager.newBaseManager()) {
       NDArray images = step.randomNormal(new Shape(2, 3, 32, 32));
       float[] first = bf16.forward(images).logits().head().toFloatArray();
       float[] second = bf16.forward(images).logits().head().toFloatArray();
       assertArrayEquals(first, second, "the same copies on every pass");
-      NDList perCall;
-      try (Autocast scope = Autocast.scope(Amp.BF16)) {
-        perCall =
-            Autocast.float32(
-                model.block().forward(new ParameterStore(step, false), new NDList(images), false));
-      }
-      assertArrayEquals(perCall.head().toFloatArray(), first, "weights rounded once or per call");
+      assertArrayEquals(bf16Forward(step, images, new FrozenWeights()), first, "a fresh rounding");
+      // Without frozen weights a bf16 pass rounds the unfolded weights and runs the batch norms.
+      float[] unfolded = bf16Forward(step, images, null);
+      assertFalse(Arrays.equals(unfolded, first), "the teacher folds its batch norms");
+      assertTrue(
+          Bf16ActivationsTest.cosine(unfolded, first) > 0.999,
+          "folded or not, the same bf16 forward: " + Bf16ActivationsTest.cosine(unfolded, first));
     }
   }
 
+  private static float[] bf16Forward(NDManager step, NDArray images, FrozenWeights frozen) {
+    try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
+      return Autocast.float32(
+              model.block().forward(new ParameterStore(step, false), new NDList(images), false))
+          .head()
+          .toFloatArray();
+    }
+  }
+
+  /**
+   * One bfloat16 copy per weight a convolution computes with, made on the first pass: a layer with
+   * a batch norm its folded weight and bias, any other convolution its weight and bias.
+   */
   @Test
   void everyConvolutionComputesWithItsCopyMadeOnce() {
-    long convolutionParameters =
-        model.block().getParameters().values().stream()
-            .filter(p -> p.getType() == Parameter.Type.WEIGHT || p.getType() == Parameter.Type.BIAS)
-            .count();
     FrozenWeights frozen = new FrozenWeights();
     try (NDManager step = NDManager.newBaseManager()) {
       NDArray images = step.randomNormal(new Shape(1, 3, 32, 32));
       for (int pass = 0; pass < 2; pass++) {
-        try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
-          model.block().forward(new ParameterStore(step, false), new NDList(images), false);
-        }
-        assertEquals(convolutionParameters, frozen.bf16Count(), "copies after pass " + pass);
+        bf16Forward(step, images, frozen);
+        assertEquals(copiesExpected(model.block()), frozen.bf16Count(), "copies after " + pass);
+        assertEquals(foldsExpected(model.block()), frozen.foldedCount(), "folds after " + pass);
       }
     }
+  }
+
+  private static int foldsExpected(Block block) {
+    int n = block instanceof ConvBNLayer ? 1 : 0;
+    for (Block child : block.getChildren().values()) {
+      n += foldsExpected(child);
+    }
+    return n;
+  }
+
+  private static long copiesExpected(Block block) {
+    if (block instanceof ConvBNLayer) {
+      return 2;
+    }
+    if (block instanceof AutocastConv2d) {
+      return block.getDirectParameters().size();
+    }
+    long n = 0;
+    for (Block child : block.getChildren().values()) {
+      n += copiesExpected(child);
+    }
+    return n;
   }
 
   @Test

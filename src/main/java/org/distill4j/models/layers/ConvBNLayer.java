@@ -34,11 +34,13 @@ import org.distill4j.models.taps.TappedBlock;
  * with the biased batch variance, epsilon 1e-5, gamma 1 and beta 0 at init; inference uses the
  * running statistics.
  *
- * <p>In the float32 forward pass of a model whose weights do not change (a distillation's frozen
- * teacher: an {@link Autocast} scope with {@link FrozenWeights}) the batch norm is folded into the
+ * <p>In the forward pass of a model whose weights do not change (a distillation's frozen teacher:
+ * an {@link Autocast} scope with {@link FrozenWeights}) the batch norm is folded into the
  * convolution, made once per layer: one convolution with scaled weights and a bias, and no pass of
- * its own over the activations. The same numbers within float32 rounding; a model being trained or
- * evaluated, and a bf16 forward pass (whose bias would be rounded to bfloat16), keep the two steps.
+ * its own over the activations. In float32 the same numbers within float32 rounding; in bf16 the
+ * folded weights and bias are rounded to bfloat16 once, and the convolution adds the bias to its
+ * float32 sums before rounding its result, where the two steps rounded the convolution's result and
+ * then the batch norm's. A model being trained or evaluated keeps the two steps.
  */
 public final class ConvBNLayer extends TappedBlock {
   private static final float BN_MOMENTUM = 0.9f;
@@ -135,7 +137,7 @@ public final class ConvBNLayer extends TappedBlock {
       x = EngineCompat.averagePool2x2(x);
     }
     FrozenWeights frozen = training ? null : Autocast.frozenWeights();
-    if (frozen != null && !Autocast.bf16()) {
+    if (frozen != null) {
       x = foldedConvolution(ps, x, frozen);
     } else {
       x = run(conv, ps, x, training, params);
@@ -194,13 +196,19 @@ public final class ConvBNLayer extends TappedBlock {
         .singletonOrThrow();
   }
 
-  /** The convolution and the batch norm on its running statistics as one convolution. */
+  /**
+   * The convolution and the batch norm on its running statistics as one convolution; in a bf16
+   * scope with the folded weights' and bias's bfloat16 copies (made once too).
+   */
   private NDArray foldedConvolution(ParameterStore ps, NDArray x, FrozenWeights frozen) {
     Device device = x.getDevice();
     NDArray w = conv.weightValue(ps, device);
     FrozenWeights.FoldedConv folded =
         frozen.folded(w, () -> fold(ps, w, conv.biasValue(ps, device)));
-    return Convolutions.conv2d(x, folded.weight(), folded.bias(), conv.geometry(), false);
+    boolean bf16 = Autocast.bf16();
+    NDArray weight = bf16 ? frozen.bf16(folded.weight()) : folded.weight();
+    NDArray bias = bf16 ? frozen.bf16(folded.bias()) : folded.bias();
+    return Convolutions.conv2d(x, weight, bias, conv.geometry(), bf16);
   }
 
   /**

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A frozen model's float32 forward pass computes conv + batch norm as one convolution with the
- * batch norm folded in ({@link FrozenWeights}): the numbers of the two steps within float32
- * rounding, made once per layer; training, bf16 and passes without frozen weights keep the two
- * steps.
+ * A frozen model's forward pass computes conv + batch norm as one convolution with the batch norm
+ * folded in ({@link FrozenWeights}), made once per layer: in float32 the numbers of the two steps
+ * within rounding, in bf16 within bfloat16's; training and passes without frozen weights keep the
+ * two steps.
  */
 class FoldedBatchNormTest {
   private NDManager manager;
@@ -144,14 +144,29 @@ class FoldedBatchNormTest {
   }
 
   @Test
-  void aBf16ForwardPassDoesNotFold() {
+  void aBf16ForwardPassFoldsAndRoundsTheFoldedWeightsOnce() {
     assumeTrue(ScriptedOps.get() != null, ScriptedOps.unavailableReason());
     ConvBNLayer l = layer(4, 6, 1, 1, false, true);
+    NDArray x = input(4);
+    NDArray exact = forward(l, x, false);
     FrozenWeights frozen = new FrozenWeights();
+    NDArray folded = bf16Forward(l, x, frozen);
+    assertEquals(1, frozen.foldedCount());
+    assertEquals(2, frozen.bf16Count(), "the folded weight's and bias's bfloat16 copies");
+    float largest = exact.abs().max().getFloat();
+    float diff = exact.sub(folded).abs().max().getFloat();
+    assertTrue(diff > 0f, "computed in bfloat16");
+    // bfloat16 keeps 8 significant bits: operands and result each rounded once.
+    assertTrue(
+        diff <= largest / 64, "folded bf16 differs by " + diff + " (largest " + largest + ")");
+    NDArray again = bf16Forward(l, x, frozen);
+    assertEquals(2, frozen.bf16Count(), "copies made once");
+    assertEquals(0f, again.sub(folded).abs().max().getFloat());
+  }
+
+  private NDArray bf16Forward(ConvBNLayer l, NDArray x, FrozenWeights frozen) {
     try (Autocast scope = Autocast.scope(Amp.BF16, frozen)) {
-      Autocast.float32(forward(l, input(4), false));
+      return Autocast.float32(forward(l, x, false));
     }
-    assertEquals(0, frozen.foldedCount(), "a folded bias would be rounded to bfloat16");
-    assertEquals(1, frozen.bf16Count(), "the weight's bfloat16 copy");
   }
 }
