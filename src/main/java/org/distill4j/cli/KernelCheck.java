@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import org.distill4j.config.Amp;
 import org.distill4j.distill.Connector;
+import org.distill4j.distill.FrozenTeacher;
 import org.distill4j.distill.TensorPair;
 import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.KernelAudit;
@@ -111,7 +112,9 @@ final class KernelCheck {
       PrintStream out) {
     KernelAudit training = audits.optGradients(true).build();
     KernelAudit inference = audits.optGradients(false).build();
-    Set<Convolutions.Call> teacherCalls = teacher.convolutionCalls(input);
+    // As the frozen teacher computes them: its batch norms folded into its convolutions.
+    Set<Convolutions.Call> teacherCalls =
+        new FrozenTeacher(teacher, List.of(), teacherAmp).convolutionCalls(input);
     out.printf(
         Locale.ROOT,
         "# kernels, distillation: %d convolution shapes of the frozen teacher %s for input %s"

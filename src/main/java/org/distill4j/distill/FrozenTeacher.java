@@ -3,6 +3,7 @@ package org.distill4j.distill;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.distill4j.config.Amp;
 import org.distill4j.engine.Autocast;
+import org.distill4j.engine.Convolutions;
 import org.distill4j.engine.FrozenWeights;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TapRecorder;
@@ -89,6 +91,17 @@ public final class FrozenTeacher implements TeacherOutputs {
     return precision == Amp.BF16
         ? "teacher_amp bf16, " + folded + ", weights rounded to bfloat16 once"
         : "float32, " + folded;
+  }
+
+  /**
+   * The convolutions a forward pass of this teacher makes for inputs of shape {@code input}, as it
+   * computes them (each batch norm folded into its convolution, which then has a bias): what {@code
+   * check --kernels} audits for a distillation.
+   */
+  public Set<Convolutions.Call> convolutionCalls(Shape input) {
+    try (Autocast scope = Autocast.scope(precision, frozenWeights)) {
+      return model.convolutionCalls(input);
+    }
   }
 
   /** The tap names recorded on every forward pass (the keys of {@link Output#tensors()}). */

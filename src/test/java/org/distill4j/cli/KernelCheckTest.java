@@ -143,17 +143,8 @@ class KernelCheckTest {
   @Test
   void theDistillationsWrongResultsNameTheirPart() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      SegmentationModel teacher =
-          Models.registry()
-              .build(new SegConfig(ConfigLoader.load(Path.of(TEACHER)).root()).model());
-      teacher.initialize(manager, Models.PARAMETER_SHAPE);
-      Convolutions.Call connector =
-          new Convolutions.Call(
-              new Shape(2, 16, 4, 4),
-              new Shape(24, 16, 1, 1),
-              false,
-              new ConvGeometry(1, 1, 0, 0, 1, 1, 1),
-              true);
+      SegmentationModel teacher = smokeTeacher(manager);
+      Convolutions.Call connector = CONNECTOR_CALL;
       // Wrong for the teacher's classifier (2 outputs) and the connector's 24 outputs.
       Audited all = auditDistillation(teacher, connector, Amp.NONE, false);
       String text = all.text();
@@ -191,6 +182,53 @@ class KernelCheckTest {
                   + " as training computes them (output and gradients), in float32,"),
           bf16Text);
     }
+  }
+
+  /** The teacher computes each convolution with its batch norm folded in, so with a bias. */
+  @Test
+  void theTeacherIsAuditedWithItsBatchNormsFolded() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SegmentationModel teacher = smokeTeacher(manager);
+      Convolutions.Call connector = CONNECTOR_CALL;
+      List<Boolean> teacherBiases = new java.util.ArrayList<>();
+      KernelAudit.Builder noting =
+          KernelAudit.builder()
+              .optCalls(1)
+              .optPath(
+                  (x, w, b, g, bf16) -> {
+                    if (w.getShape().get(0) != 24) {
+                      teacherBiases.add(b != null);
+                    }
+                    return Convolutions.conv2d(x, w, b, g, bf16);
+                  });
+      KernelCheck.runDistillation(
+          teacher,
+          Amp.NONE,
+          java.util.Set.of(connector),
+          new Shape(2, 3, 32, 32),
+          Amp.NONE,
+          noting,
+          Device.cpu(),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertFalse(teacherBiases.isEmpty());
+      assertFalse(teacherBiases.contains(false), "every teacher convolution with a bias");
+    }
+  }
+
+  /** A connector's 1x1 convolution from 16 to 24 channels at 4x4, batch 2, input gradient. */
+  private static final Convolutions.Call CONNECTOR_CALL =
+      new Convolutions.Call(
+          new Shape(2, 16, 4, 4),
+          new Shape(24, 16, 1, 1),
+          false,
+          new ConvGeometry(1, 1, 0, 0, 1, 1, 1),
+          true);
+
+  private static SegmentationModel smokeTeacher(NDManager manager) {
+    SegmentationModel teacher =
+        Models.registry().build(new SegConfig(ConfigLoader.load(Path.of(TEACHER)).root()).model());
+    teacher.initialize(manager, Models.PARAMETER_SHAPE);
+    return teacher;
   }
 
   private record Audited(List<KernelAudit.Finding> wrong, String text) {}

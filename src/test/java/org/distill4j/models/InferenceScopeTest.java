@@ -11,9 +11,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.distill4j.distill.FrozenTeacher;
+import org.distill4j.engine.Convolutions;
 import org.distill4j.models.layers.ConvBNLayer;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +68,24 @@ class InferenceScopeTest {
         assertTrue(diff > 0f, "the teacher took the folded route, which rounds differently");
         assertTrue(diff <= 1e-4f * largest, "differ by " + diff + " (largest " + largest + ")");
       }
+    }
+  }
+
+  /** check --kernels audits the teacher's convolutions as it computes them: folded, with a bias. */
+  @Test
+  void aFrozenTeachersConvolutionCallsAreItsFoldedOnes() {
+    try (NDManager weights = NDManager.newBaseManager()) {
+      SegmentationModel model = deepLab(weights, 3);
+      Shape input = new Shape(2, 3, 32, 32);
+      Set<Convolutions.Call> plain = model.convolutionCalls(input);
+      Set<Convolutions.Call> taught = new FrozenTeacher(model, List.of()).convolutionCalls(input);
+      assertTrue(plain.stream().anyMatch(c -> !c.bias()), "ResNet's convolutions have no bias");
+      assertTrue(taught.stream().allMatch(Convolutions.Call::bias), "folded: " + taught);
+      Set<String> withoutBias = new HashSet<>();
+      plain.forEach(c -> withoutBias.add(c.describe().replace(" + bias", "")));
+      Set<String> foldedWithoutBias = new HashSet<>();
+      taught.forEach(c -> foldedWithoutBias.add(c.describe().replace(" + bias", "")));
+      assertEquals(withoutBias, foldedWithoutBias, "the same convolutions otherwise");
     }
   }
 
