@@ -90,20 +90,13 @@ class CheckDistillPartsTest {
 
   @Test
   void studentTapPathTypoNamesTheNearestRealPath() throws Exception {
-    String e =
-        checkFails(
-            "tap.yml",
-            "distill:\n  student_adaptor: {hidden_0: head.asp}\n  teacher_adaptor: {hidden_0: head.aspp}\n"
-                + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n");
+    String e = checkFails("tap.yml", oneEntry("head.asp", "head.aspp"));
     assertTrue(e.contains("head.asp") && e.contains("head.aspp"), e);
   }
 
   @Test
   void withTheTeachersConfigTensorsOfDifferentShapesWithoutAConnectorAreRefused() throws Exception {
-    String yaml =
-        "distill:\n  student_adaptor: {hidden_0: backbone.stage3}\n"
-            + "  teacher_adaptor: {hidden_0: backbone.stage3}\n"
-            + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n";
+    String yaml = oneEntry("backbone.stage3", "backbone.stage3");
     String e = checkFails("shapes.yml", yaml, "--teacher_config", TEACHER);
     // ResNet18's last stage has 512 channels, ResNet50's 2048: a connector is needed.
     assertTrue(e.contains("distill: entry") && e.contains("backbone.stage3"), e);
@@ -112,10 +105,7 @@ class CheckDistillPartsTest {
 
   @Test
   void withTheTeachersConfigATeacherTapTypoIsRefused() throws Exception {
-    String yaml =
-        "distill:\n  student_adaptor: {hidden_0: head.aspp}\n"
-            + "  teacher_adaptor: {hidden_0: head.asp}\n"
-            + "  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n";
+    String yaml = oneEntry("head.aspp", "head.asp");
     String e = checkFails("teacher_tap.yml", yaml, "--teacher_config", TEACHER);
     assertTrue(e.contains("teacher_adaptor.hidden_0") && e.contains("head.aspp"), e);
   }
@@ -132,5 +122,14 @@ class CheckDistillPartsTest {
   void batchLargerThanTheTrainingSetIsRefused() throws Exception {
     String e = checkFails("b.yml", "batch_size: 8\n");
     assertTrue(e.contains("batch_size: 8 is larger than the 3 training images"), e);
+  }
+
+  /** A distill section with one L2 entry comparing {@code studentTap} with {@code teacherTap}. */
+  private static String oneEntry(String studentTap, String teacherTap) {
+    return "distill:\n  student_adaptor: {hidden_0: "
+        + studentTap
+        + "}\n  teacher_adaptor: {hidden_0: "
+        + teacherTap
+        + "}\n  entries:\n    - {s_feature_idx: 0, t_feature_idx: 0, loss_function: L2Loss}\n";
   }
 }
