@@ -83,11 +83,13 @@ public final class FrozenTeacher implements TeacherOutputs {
   /**
    * How its forward passes compute, in words: the precision and what else changes the numbers they
    * give (part of a teacher-output cache's fingerprint, so a cache made by a teacher computing
-   * otherwise is rebuilt). Teachers fold their batch norms into their convolutions from this
-   * version on; caches made before are rebuilt for it.
+   * otherwise is rebuilt). Teachers fold their batch norms into their convolutions, and give
+   * libtorch's fallback convolutions to oneDNN (one image, or one intra-op thread: {@code
+   * engine.FallbackRoute}); caches made before either are rebuilt for it.
    */
   public String computation() {
-    String folded = "batch norms folded into their convolutions";
+    String folded =
+        "batch norms folded into their convolutions, fallback-kernel convolutions on oneDNN";
     return precision == Amp.BF16
         ? "teacher_amp bf16, " + folded + ", weights rounded to bfloat16 once"
         : "float32, " + folded;

@@ -2,6 +2,7 @@ package org.distill4j.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
  * what training runs. In float32, DJL's convolution; in bfloat16, {@link ScriptedOps#conv2dBf16}
  * (with its per-shape check of libtorch's kernel); a dilated convolution whose off-center taps read
  * only padding, without them ({@link CenterTaps}); one that libtorch computes slowly on the CPU, on
- * its input's phases ({@link DilatedConvolutions}); in either precision.
+ * its input's phases ({@link DilatedConvolutions}); in either precision. A float32 CPU convolution
+ * that libtorch would give its fallback kernel goes to oneDNN instead ({@link FallbackRoute}).
  *
  * <p>It also records, on request, which convolutions a forward pass makes ({@link #recordCalls}):
  * the shapes {@code check --kernels} audits.
@@ -63,12 +65,29 @@ public final class Convolutions {
         DilatedConvolutions.splitsIntoPhases(
             input, kernel, geometry, bf16, JniUtils::isGradMode, device);
     if (!bf16 && !phases) {
-      return djlConv2d(x, weight, bias, geometry);
+      return device.isGpu() || x.getDataType() != DataType.FLOAT32
+          ? djlConv2d(x, weight, bias, geometry)
+          : cpuFloat32(x, weight, bias, geometry);
     }
     ScriptedOps kernels = ScriptedOps.get();
     return phases
         ? kernels.conv2dPhases(x, weight, bias, geometry, bf16)
         : kernels.conv2dBf16(x, weight, bias, geometry);
+  }
+
+  /**
+   * A float32 CPU convolution on oneDNN where libtorch would hand it to its fallback kernel (which
+   * logs a line about NNPACK at every call on CPUs NNPACK does not know: {@link FallbackRoute}),
+   * else as libtorch chooses.
+   */
+  private static NDArray cpuFloat32(
+      NDArray x, NDArray weight, NDArray bias, ScriptedOps.ConvGeometry geometry) {
+    FallbackRoute.Route route =
+        FallbackRoute.route(
+            x.getShape(), weight.getShape(), geometry, FallbackRoute::intraOpThreads);
+    return route.equals(FallbackRoute.Route.AS_IS)
+        ? djlConv2d(x, weight, bias, geometry)
+        : FallbackRoute.compute(route, x, geometry, (xx, g) -> djlConv2d(xx, weight, bias, g));
   }
 
   /**
