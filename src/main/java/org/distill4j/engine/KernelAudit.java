@@ -17,8 +17,9 @@ import org.distill4j.config.Amp;
  * Checks, on this machine, that the convolutions a model makes ({@link Convolutions#recordCalls})
  * compute what they should: each shape's output and gradients, computed the way training computes
  * them ({@link Convolutions#conv2d}, float32 and optionally bfloat16) a few times, against the same
- * convolution in float64 on the CPU (libtorch's own reference kernel, not the optimised ones).
- * {@code check --kernels} runs it.
+ * convolution in float64 on the CPU, written out as a sum over the kernel's taps ({@link TapSum}:
+ * slices and matrix products, none of libtorch's convolution kernels). {@code check --kernels} runs
+ * it.
  *
  * <p>Why: libtorch 2.7.1's oneDNN kernels have been seen computing some convolutions wrongly on one
  * CPU (docs/reliability.md, "Convolutions that libtorch gets wrong on one CPU") - in bfloat16,
@@ -121,7 +122,7 @@ public final class KernelAudit {
               w.toType(DataType.FLOAT64, false),
               b == null ? null : b.toType(DataType.FLOAT64, false),
               call,
-              (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
+              (xx, ww, bb) -> TapSum.conv2d(xx, ww, bb, g));
       double[] scale = new double[want.size()];
       for (int i = 0; i < want.size(); i++) {
         scale[i] = want.get(i).abs().max().toType(DataType.FLOAT64, false).getDouble();
