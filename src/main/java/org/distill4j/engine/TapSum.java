@@ -36,11 +36,7 @@ final class TapSum {
     long kw = k.get(3);
     long outH = (in.get(2) + 2 * g.padH() - g.dilationH() * (kh - 1) - 1) / g.strideH() + 1;
     long outW = (in.get(3) + 2 * g.padW() - g.dilationW() * (kw - 1) - 1) / g.strideW() + 1;
-    // torch's constant pad lists the last axis first: (left, right, top, bottom).
-    NDArray padded =
-        g.padH() == 0 && g.padW() == 0
-            ? x
-            : x.pad(new Shape(g.padW(), g.padW(), g.padH(), g.padH()), 0);
+    NDArray padded = zeroPadded(x, g.padH(), g.padW());
     NDArray sum = null;
     for (long i = 0; i < kh; i++) {
       for (long j = 0; j < kw; j++) {
@@ -65,5 +61,30 @@ final class TapSum {
     }
     NDArray y = sum.reshape(images, outChannels, outH, outW);
     return bias == null ? y : y.add(bias.reshape(1, outChannels, 1, 1));
+  }
+
+  /**
+   * {@code x} with {@code padH} rows of zeros above and below and {@code padW} columns left and
+   * right, by concatenation (DJL 0.25, the cu118 line, has no pad operator).
+   */
+  private static NDArray zeroPadded(NDArray x, long padH, long padW) {
+    NDArray padded = x;
+    Shape s = x.getShape();
+    if (padW > 0) {
+      NDArray side =
+          x.getManager()
+              .zeros(new Shape(s.get(0), s.get(1), s.get(2), padW), x.getDataType(), x.getDevice());
+      padded = side.concat(padded, 3).concat(side, 3);
+    }
+    if (padH > 0) {
+      NDArray band =
+          x.getManager()
+              .zeros(
+                  new Shape(s.get(0), s.get(1), padH, s.get(3) + 2 * padW),
+                  x.getDataType(),
+                  x.getDevice());
+      padded = band.concat(padded, 2).concat(band, 2);
+    }
+    return padded;
   }
 }
