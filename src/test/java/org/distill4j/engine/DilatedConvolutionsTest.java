@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
-import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,29 +161,14 @@ class DilatedConvolutionsTest {
       NDArray b = bias ? m.randomNormal(new Shape(out)) : null;
       ConvGeometry same = same(dilation, kernel);
       ConvGeometry g = new ConvGeometry(1, 1, same.padH(), same.padW(), dilation, dilation, groups);
-      NDList direct =
-          ConvGradients.of(
-              x.toType(DataType.FLOAT64, false),
-              w.toType(DataType.FLOAT64, false),
-              b == null ? null : b.toType(DataType.FLOAT64, false),
-              (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
+      NDList direct = ConvComparisons.float64(x, w, b, g);
       NDList phases =
           ConvGradients.of(
               x, w, b, (xx, ww, bb) -> ScriptedOps.get().conv2dPhases(xx, ww, bb, g, false));
       assertEquals(inputShape.get(2), phases.get(0).getShape().get(2));
       assertEquals(inputShape.get(3), phases.get(0).getShape().get(3));
-      String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
-      for (int i = 0; i < direct.size(); i++) {
-        assertEquals(direct.get(i).getShape(), phases.get(i).getShape(), names[i]);
-        assertClose(direct.get(i).toFloatArray(), phases.get(i).toFloatArray(), names[i]);
-      }
+      ConvComparisons.assertClose(direct, phases, 1e-5, "phases");
     }
-  }
-
-  private static void assertClose(float[] want, float[] got, String label) {
-    // Sums of up to a few hundred products: float rounding is ~1e-6 of the largest value; a
-    // product at a wrong position would be off by the order of the values themselves.
-    FloatArrays.assertWithinFractionOfLargest(want, got, 1e-5, label);
   }
 
   @Test
