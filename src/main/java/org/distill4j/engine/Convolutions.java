@@ -85,7 +85,7 @@ public final class Convolutions {
     FallbackRoute.Route route =
         FallbackRoute.route(
             x.getShape(), weight.getShape(), geometry, FallbackRoute::intraOpThreads);
-    return route.equals(FallbackRoute.Route.AS_IS)
+    return route == FallbackRoute.Route.AS_IS
         ? djlConv2d(x, weight, bias, geometry)
         : FallbackRoute.compute(route, x, geometry, (xx, g) -> djlConv2d(xx, weight, bias, g));
   }

@@ -108,7 +108,8 @@ final class FallbackRoute {
             || intraOpThreads.getAsInt() > 1;
     boolean notTiny =
         g.groups() > 1 || (kh > 3 && kw > 3) || images > 1 || input.size() > SMALL_INPUT_VALUES;
-    return new Route(!shapeOrThreadsAllow, !notTiny);
+    // The usual answer is the shared constant: no allocation on the path of every convolution.
+    return shapeOrThreadsAllow && notTiny ? Route.AS_IS : new Route(!shapeOrThreadsAllow, !notTiny);
   }
 
   /**

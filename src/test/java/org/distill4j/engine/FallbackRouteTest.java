@@ -169,25 +169,19 @@ class FallbackRouteTest {
       assertFalse(usesFallback(routed), "routed: " + routed);
       assertTrue(routed.contains("aten::mkldnn_convolution"), routed.toString());
 
-      int threads = JniUtils.getNumThreads();
       NDArray batch = m.randomNormal(new Shape(4, 32, 6, 6));
-      try {
-        JniUtils.setNumThreads(1);
-        FallbackRoute.forgetIntraOpThreads();
-        List<String> oneThread =
-            ops(
-                dir.resolve("one-thread.json"),
-                () ->
-                    ConvGradients.of(
-                        batch,
-                        w1,
-                        b,
-                        (xx, ww, bb) -> Convolutions.conv2d(xx, ww, bb, POINTWISE, false)));
-        assertFalse(usesFallback(oneThread), "one thread: " + oneThread);
-      } finally {
-        JniUtils.setNumThreads(threads);
-        FallbackRoute.forgetIntraOpThreads();
-      }
+      List<String> oneThread =
+          onOneThread(
+              () ->
+                  ops(
+                      dir.resolve("one-thread.json"),
+                      () ->
+                          ConvGradients.of(
+                              batch,
+                              w1,
+                              b,
+                              (xx, ww, bb) -> Convolutions.conv2d(xx, ww, bb, POINTWISE, false))));
+      assertFalse(usesFallback(oneThread), "one thread: " + oneThread);
     }
   }
 
@@ -208,30 +202,42 @@ class FallbackRouteTest {
       assertFalse(usesFallback(evaluation), "evaluating one image: " + evaluation);
       // Training on one thread: every undilated 1x1 convolution of 4 images.
       NDArray batch = m.randomNormal(new Shape(4, 3, 96, 96));
-      int threads = JniUtils.getNumThreads();
-      try {
-        JniUtils.setNumThreads(1);
-        FallbackRoute.forgetIntraOpThreads();
-        List<String> training =
-            ops(
-                dir.resolve("training.json"),
-                () -> {
-                  try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDList out =
-                        model
-                            .block()
-                            .forward(new ParameterStore(m, false), new NDList(batch), true);
-                    gc.backward(out.head().sum());
-                  }
-                  return null;
-                });
-        assertFalse(usesFallback(training), "a training step on one thread: " + training);
-        assertTrue(training.contains("aten::mkldnn_convolution"), training.toString());
-      } finally {
-        JniUtils.setNumThreads(threads);
-        FallbackRoute.forgetIntraOpThreads();
-      }
+      List<String> training =
+          onOneThread(
+              () ->
+                  ops(
+                      dir.resolve("training.json"),
+                      () -> {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                          NDList out =
+                              model
+                                  .block()
+                                  .forward(new ParameterStore(m, false), new NDList(batch), true);
+                          gc.backward(out.head().sum());
+                        }
+                        return null;
+                      }));
+      assertFalse(usesFallback(training), "a training step on one thread: " + training);
+      assertTrue(training.contains("aten::mkldnn_convolution"), training.toString());
     }
+  }
+
+  /** {@code work} with libtorch on one intra-op thread, the count restored after. */
+  private static <T> T onOneThread(IoSupplier<T> work) throws IOException {
+    int threads = JniUtils.getNumThreads();
+    try {
+      JniUtils.setNumThreads(1);
+      FallbackRoute.forgetIntraOpThreads();
+      return work.get();
+    } finally {
+      JniUtils.setNumThreads(threads);
+      FallbackRoute.forgetIntraOpThreads();
+    }
+  }
+
+  /** A supplier that may fail to write its profile. */
+  private interface IoSupplier<T> {
+    T get() throws IOException;
   }
 
   private static NDArray djl(NDArray x, NDArray w, NDArray b, ConvGeometry g) {
