@@ -338,8 +338,7 @@ public final class ScriptedOps {
     // The check runs libtorch's CPU kernel; a GPU's kernels are other ones and are not checked.
     boolean emulate =
         !x.getDevice().isGpu()
-            && !bf16KernelAgrees(
-                x.getShape(), weight.getShape(), bias != null, geometry, gradMode());
+            && emulates(x, x.getShape(), weight.getShape(), bias != null, geometry);
     return conv2dBf16(x, weight, bias, geometry, emulate);
   }
 
@@ -389,7 +388,7 @@ public final class ScriptedOps {
               DilatedConvolutions.ceilDiv(s.get(3), d));
       ConvGeometry undilated =
           new ConvGeometry(1, 1, geometry.padH() / d, geometry.padW() / d, 1, 1, geometry.groups());
-      emulate = !bf16KernelAgrees(phases, weight.getShape(), bias != null, undilated, gradMode());
+      emulate = emulates(x, phases, weight.getShape(), bias != null, undilated);
     }
     NDArray g = geometryTensor(geometry, emulate);
     String suffix = bf16 ? "_phases_bf16" : "_phases";
@@ -405,14 +404,63 @@ public final class ScriptedOps {
   }
 
   /**
+   * Whether a bfloat16 convolution of {@code x} (computed as one of shape {@code input}) must be
+   * computed from float32 on this CPU: where libtorch's kernel is wrong for what this call computes
+   * ({@link #bf16KernelAgrees}): its output and, when autograd records, the gradients of weights
+   * and bias, and of the input where autograd computes that one too (not for a model's first layer,
+   * whose input is the images: on one CPU the stem's input gradient alone was wrong). A shape
+   * computed from float32 is listed ({@link #bf16Fallbacks}) and the first one named in a warning.
+   */
+  private synchronized boolean emulates(
+      NDArray x, Shape input, Shape kernel, boolean hasBias, ConvGeometry geometry) {
+    boolean gradients = gradMode();
+    if (bf16KernelAgrees(input, kernel, hasBias, geometry, gradients, gradients)) {
+      return false;
+    }
+    // Asked only here, for the few shapes the kernel gets wrong: one more call into libtorch.
+    boolean inputGradient = gradients && needsGradient(x);
+    if (gradients
+        && !inputGradient
+        && bf16KernelAgrees(input, kernel, hasBias, geometry, true, false)) {
+      return false;
+    }
+    Convolutions.Call call = new Convolutions.Call(input, kernel, hasBias, geometry, inputGradient);
+    if (!bf16Fallbacks.contains(call)) {
+      bf16Fallbacks.add(call);
+    }
+    if (!bf16FallbackReported) {
+      bf16FallbackReported = true;
+      System.err.println(
+          "warning: amp bf16: libtorch's bfloat16 convolution gives wrong numbers on this CPU for "
+              + call.describe()
+              + "; such convolutions are computed from float32 instead (the numbers bfloat16"
+              + " should give, more slowly; check --kernels lists them all)");
+    }
+    return true;
+  }
+
+  /**
+   * Whether autograd will compute {@code x}'s gradient: libtorch's {@code requires_grad}, true for
+   * an activation computed from weights that need one, false for input images. Asked through the
+   * scripted module, since DJL's own question ({@code hasGradient}) answers false for any array
+   * computed by an operation.
+   */
+  boolean needsGradient(NDArray x) {
+    try (NDList answer =
+        IValueUtils.forward(module, new NDList(x, marker("requires_grad")), true)) {
+      return answer.singletonOrThrow().getFloat() == 1f;
+    }
+  }
+
+  /**
    * Whether libtorch's bfloat16 convolution of an input of shape {@code input} with weights of
    * shape {@code kernel} (and a bias) gives the numbers it should on this CPU: the forward pass,
-   * and with {@code withGradients} the gradients of input, weights and bias (also a first layer's
-   * input gradient, which training never asks for: a kernel wrong there alone falls back too),
-   * against the same convolution computed in float32 from operands rounded to bfloat16 (what the
-   * bfloat16 kernel is meant to compute), on fixed probe values, within bfloat16 rounding. Checked
-   * once per shape and process, on first use, with libtorch's CPU kernels (a GPU's are other ones
-   * and are not checked).
+   * and with {@code withGradients} the gradients of the weights and bias and, with {@code
+   * withInputGradient}, of the input (autograd computes it only for an input that needs it: not for
+   * a model's first layer, whose input is the images), against the same convolution computed in
+   * float32 from operands rounded to bfloat16 (what the bfloat16 kernel is meant to compute), on
+   * fixed probe values, within bfloat16 rounding. Checked once per shape and process, on first use,
+   * with libtorch's CPU kernels (a GPU's are other ones and are not checked).
    *
    * <p>Why: libtorch 2.7.1's oneDNN has been seen computing wrong bfloat16 convolutions on a CPU
    * with AVX512_BF16 (AMD EPYC, family 26) for some shapes: output channels that are not a multiple
@@ -424,19 +472,13 @@ public final class ScriptedOps {
    * number of classes, an adaptor) need not be.
    */
   public synchronized boolean bf16KernelAgrees(
-      Shape input, Shape kernel, boolean hasBias, ConvGeometry geometry, boolean withGradients) {
-    List<Long> key = new ArrayList<>();
-    for (long v : input.getShape()) {
-      key.add(v);
-    }
-    for (long v : kernel.getShape()) {
-      key.add(v);
-    }
-    key.add(hasBias ? 1L : 0L);
-    // The script can leave the input's gradient out; every convolution here checks it.
-    key.add(withGradients ? 1L : 0L);
-    key.add(withGradients ? 1L : 0L);
-    key.addAll(geometry.asList());
+      Shape input,
+      Shape kernel,
+      boolean hasBias,
+      ConvGeometry geometry,
+      boolean withGradients,
+      boolean withInputGradient) {
+    List<Long> key = verdictKey(input, kernel, hasBias, geometry, withGradients, withInputGradient);
     Boolean known = bf16Verdicts.get(key);
     if (known != null) {
       return known;
@@ -454,27 +496,52 @@ public final class ScriptedOps {
       agrees = answer.singletonOrThrow().getFloat() == 1f;
     }
     bf16Verdicts.put(key, agrees);
-    if (!agrees) {
-      Convolutions.Call call =
-          new Convolutions.Call(input, kernel, hasBias, geometry, withGradients);
-      bf16Fallbacks.add(call);
-      if (!bf16FallbackReported) {
-        bf16FallbackReported = true;
-        System.err.println(
-            "warning: amp bf16: libtorch's bfloat16 convolution gives wrong numbers on this CPU for "
-                + call.describe()
-                + "; such convolutions are computed from float32 instead (the numbers bfloat16"
-                + " should give, more slowly; check --kernels lists them all)");
-      }
-    }
     return agrees;
   }
 
+  /** Whether {@link #bf16KernelAgrees} has been asked about this shape with these gradients. */
+  synchronized boolean verdictKnown(
+      Shape input,
+      Shape kernel,
+      boolean hasBias,
+      ConvGeometry geometry,
+      boolean withGradients,
+      boolean withInputGradient) {
+    return bf16Verdicts.containsKey(
+        verdictKey(input, kernel, hasBias, geometry, withGradients, withInputGradient));
+  }
+
   /**
-   * The bfloat16 convolution shapes this process computes from float32 because libtorch's bfloat16
-   * kernel was wrong for them ({@link #bf16KernelAgrees}), in the order they were found; a dilated
-   * convolution computed on its phases appears as the undilated convolution of its phases, one
-   * computed from its center taps ({@link CenterTaps}) as that smaller convolution.
+   * The check's key, also the script's shapes (the first 11 values): input, kernel, has bias, with
+   * gradients, with the input's gradient; then the geometry.
+   */
+  private static List<Long> verdictKey(
+      Shape input,
+      Shape kernel,
+      boolean hasBias,
+      ConvGeometry geometry,
+      boolean withGradients,
+      boolean withInputGradient) {
+    List<Long> key = new ArrayList<>();
+    for (long v : input.getShape()) {
+      key.add(v);
+    }
+    for (long v : kernel.getShape()) {
+      key.add(v);
+    }
+    key.add(hasBias ? 1L : 0L);
+    key.add(withGradients ? 1L : 0L);
+    key.add(withGradients && withInputGradient ? 1L : 0L);
+    key.addAll(geometry.asList());
+    return key;
+  }
+
+  /**
+   * The bfloat16 convolution shapes this process has computed from float32 because libtorch's
+   * bfloat16 kernel was wrong for them ({@link #bf16KernelAgrees}), in the order they were found,
+   * each marked with whether its input's gradient was asked for; a dilated convolution computed on
+   * its phases appears as the undilated convolution of its phases, one computed from its center
+   * taps ({@link CenterTaps}) as that smaller convolution.
    */
   public synchronized List<Convolutions.Call> bf16Fallbacks() {
     return List.copyOf(bf16Fallbacks);

@@ -2,6 +2,7 @@ package org.distill4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
 import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,73 @@ class Bf16KernelCheckTest {
     }
   }
 
+  @Test
+  void aFirstLayersConvolutionIsRightWithTheGradientsTrainingComputes() {
+    // A model's first layer convolves the images, which need no gradient: its output and weight
+    // gradient come from whichever kernel the check accepts for exactly those (on one CPU
+    // libtorch's bfloat16 kernel gets only the stem's input gradient wrong, and then computes the
+    // stem itself).
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(23);
+      ScriptedOps ops = ScriptedOps.get();
+      Shape xs = new Shape(4, 3, 64, 64);
+      Shape ws = new Shape(32, 3, 3, 3);
+      ConvGeometry g = new ConvGeometry(2, 2, 1, 1, 1, 1, 1);
+      NDArray x = rounded(ops, m.randomNormal(xs));
+      NDArray w = rounded(ops, m.randomNormal(ws));
+      for (int call = 0; call < 2; call++) {
+        NDList want =
+            ConvGradients.of(
+                x.toType(DataType.FLOAT64, false),
+                w.toType(DataType.FLOAT64, false),
+                null,
+                false,
+                (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
+        NDList got =
+            ConvGradients.of(
+                x, w, null, false, (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
+        assertEquals(2, got.size(), "output and weight gradient");
+        assertWithinBf16(want.get(0), got.get(0), "call " + call + ": output");
+        assertWithinBf16(want.get(1), got.get(1), "call " + call + ": weight gradient");
+      }
+      // Where the kernel is right with all gradients, nothing more is asked.
+      assertTrue(
+          ops.bf16KernelAgrees(xs, ws, false, g, true, true)
+              || ops.verdictKnown(xs, ws, false, g, true, false),
+          "checked without the input's gradient");
+    }
+  }
+
+  @Test
+  void theCheckAsksForTheInputGradientOnlyWhereAutogradComputesIt() {
+    // A shape no other test uses, so that the verdicts seen are this test's own.
+    Shape xs = new Shape(2, 16, 18, 18);
+    Shape ws = new Shape(16, 16, 3, 3);
+    ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1);
+    ScriptedOps ops = ScriptedOps.get();
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray images = m.randomNormal(xs);
+      NDArray w = m.randomNormal(ws);
+      w.setRequiresGradient(true);
+      NDArray ones = m.ones(new Shape(16, 16, 1, 1));
+      ones.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        assertFalse(ops.needsGradient(images), "images need no gradient");
+        NDArray y = ops.toFloat32(ops.conv2dBf16(images, w, null, g));
+        // An activation: computed from weights that need a gradient, so autograd computes its own.
+        NDArray activation = Conv2d.conv2d(images, ones).singletonOrThrow();
+        assertTrue(ops.needsGradient(activation), "an activation needs a gradient");
+        NDArray z = ops.toFloat32(ops.conv2dBf16(activation, w, null, g));
+        assertTrue(ops.verdictKnown(xs, ws, false, g, true, true), "checked with all gradients");
+        gc.backward(y.add(z).sum());
+      }
+      assertTrue(w.getGradient().abs().sum().getFloat() > 0, "the weights got a gradient");
+      NDArray inference = ops.toFloat32(ops.conv2dBf16(images, w, null, g));
+      assertEquals(xs.get(0), inference.getShape().get(0));
+      assertTrue(ops.verdictKnown(xs, ws, false, g, false, false), "forward alone, no gradients");
+    }
+  }
+
   private static void assertWithinBf16(NDArray want, NDArray got, String label) {
     // bfloat16 keeps 8 significant bits: a right kernel is within a few tenths of a percent of the
     // largest value; the wrong ones seen were off by tens of percent.
@@ -102,17 +171,46 @@ class Bf16KernelCheckTest {
   }
 
   @Test
-  void aShapeIsListedAsAFallbackExactlyWhenItsKernelDisagrees() {
-    // Whichever the verdict on this machine, the list must agree with it.
+  void aShapeIsListedAsAFallbackExactlyWhenItsKernelDisagreesWithWhatTheCallComputes() {
+    // Whichever the verdicts on this machine, what is listed (and so computed from float32) must
+    // follow them: for images, the output and the weights' gradient; for an activation, its own
+    // gradient too. Shapes no other test uses: a stem (3 input channels) and 7 output channels.
     ScriptedOps ops = ScriptedOps.get();
-    Shape input = new Shape(2, 16, 20, 20);
-    Shape kernel = new Shape(7, 16, 3, 3);
-    ConvGeometry g = new ConvGeometry(1, 1, 1, 1, 1, 1, 1);
-    boolean agrees = ops.bf16KernelAgrees(input, kernel, true, g, true);
-    Convolutions.Call call = new Convolutions.Call(input, kernel, true, g, true);
-    assertEquals(!agrees, ops.bf16Fallbacks().contains(call), call.describe());
-    int listed = ops.bf16Fallbacks().size();
-    assertEquals(agrees, ops.bf16KernelAgrees(input, kernel, true, g, true), "the same verdict");
-    assertEquals(listed, ops.bf16Fallbacks().size(), "a shape is listed once");
+    ConvGeometry stride2 = new ConvGeometry(2, 2, 1, 1, 1, 1, 1);
+    ConvGeometry same = new ConvGeometry(1, 1, 1, 1, 1, 1, 1);
+    long[][] shapes = {{2, 3, 22, 22, 16, 3, 3, 3}, {2, 16, 20, 20, 7, 16, 3, 3}};
+    ConvGeometry[] geometries = {stride2, same};
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (int k = 0; k < shapes.length; k++) {
+        long[] c = shapes[k];
+        ConvGeometry g = geometries[k];
+        Shape xs = new Shape(c[0], c[1], c[2], c[3]);
+        Shape ws = new Shape(c[4], c[5], c[6], c[7]);
+        NDArray images = m.randomNormal(xs);
+        NDArray w = m.randomNormal(ws);
+        w.setRequiresGradient(true);
+        NDArray b = m.zeros(new Shape(c[4]));
+        NDArray ones = m.ones(new Shape(c[1], c[1], 1, 1));
+        ones.setRequiresGradient(true);
+        Convolutions.Call forImages = new Convolutions.Call(xs, ws, true, g, false);
+        Convolutions.Call forActivations = new Convolutions.Call(xs, ws, true, g, true);
+        String label = forImages.describe();
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray y = ops.toFloat32(ops.conv2dBf16(images, w, b, g));
+          boolean all = ops.bf16KernelAgrees(xs, ws, true, g, true, true);
+          boolean withoutInput = all || ops.bf16KernelAgrees(xs, ws, true, g, true, false);
+          assertEquals(!withoutInput, ops.bf16Fallbacks().contains(forImages), label + ", images");
+          assertFalse(ops.bf16Fallbacks().contains(forActivations), label + ": no input gradient");
+          NDArray activation = Conv2d.conv2d(images, ones).singletonOrThrow();
+          NDArray z = ops.toFloat32(ops.conv2dBf16(activation, w, b, g));
+          assertEquals(!all, ops.bf16Fallbacks().contains(forActivations), label + ", activation");
+          gc.backward(y.add(z).sum());
+        }
+        boolean all = ops.bf16KernelAgrees(xs, ws, true, g, true, true);
+        int listed = ops.bf16Fallbacks().size();
+        assertEquals(all, ops.bf16KernelAgrees(xs, ws, true, g, true, true), "the same verdict");
+        assertEquals(listed, ops.bf16Fallbacks().size(), "asking again lists nothing more");
+      }
+    }
   }
 }
