@@ -91,7 +91,7 @@ public final class ScriptedOps {
   private final Map<String, NDArray> methodMarkers = new HashMap<>();
 
   /** {@link #bf16KernelAgrees}'s answers, by shapes, bias, gradients and geometry. */
-  private final Map<List<Long>, Boolean> bf16Verdicts = new HashMap<>();
+  private final Map<Bf16Question, Boolean> bf16Verdicts = new HashMap<>();
 
   private boolean bf16FallbackReported;
 
@@ -414,14 +414,15 @@ public final class ScriptedOps {
   private synchronized boolean emulates(
       NDArray x, Shape input, Shape kernel, boolean hasBias, ConvGeometry geometry) {
     boolean gradients = gradMode();
-    if (bf16KernelAgrees(input, kernel, hasBias, geometry, gradients, gradients)) {
+    if (bf16KernelAgrees(
+        new Bf16Question(input, kernel, hasBias, geometry, gradients, gradients))) {
       return false;
     }
     // Asked only here, for the few shapes the kernel gets wrong: one more call into libtorch.
     boolean inputGradient = gradients && needsGradient(x);
     if (gradients
         && !inputGradient
-        && bf16KernelAgrees(input, kernel, hasBias, geometry, true, false)) {
+        && bf16KernelAgrees(new Bf16Question(input, kernel, hasBias, geometry, true, false))) {
       return false;
     }
     Convolutions.Call call = new Convolutions.Call(input, kernel, hasBias, geometry, inputGradient);
@@ -453,9 +454,9 @@ public final class ScriptedOps {
   }
 
   /**
-   * Whether libtorch's bfloat16 convolution of an input of shape {@code input} with weights of
-   * shape {@code kernel} (and a bias) gives the numbers it should on this CPU: the forward pass,
-   * and with {@code withGradients} the gradients of the weights and bias and, with {@code
+   * Whether libtorch's bfloat16 convolution of an input of the question's shape with weights of its
+   * kernel's (and a bias) gives the numbers it should on this CPU: the forward pass, and with
+   * {@code withGradients} the gradients of the weights and bias and, with {@code
    * withInputGradient}, of the input (autograd computes it only for an input that needs it: not for
    * a model's first layer, whose input is the images), against the same convolution computed in
    * float32 from operands rounded to bfloat16 (what the bfloat16 kernel is meant to compute), on
@@ -471,69 +472,59 @@ public final class ScriptedOps {
    * convolutions of the tutorial's models were right; a model with other channel counts (another
    * number of classes, an adaptor) need not be.
    */
-  public synchronized boolean bf16KernelAgrees(
-      Shape input,
-      Shape kernel,
-      boolean hasBias,
-      ConvGeometry geometry,
-      boolean withGradients,
-      boolean withInputGradient) {
-    List<Long> key = verdictKey(input, kernel, hasBias, geometry, withGradients, withInputGradient);
-    Boolean known = bf16Verdicts.get(key);
+  public synchronized boolean bf16KernelAgrees(Bf16Question question) {
+    Boolean known = bf16Verdicts.get(question);
     if (known != null) {
       return known;
     }
-    long[] shapes = key.subList(0, 11).stream().mapToLong(Long::longValue).toArray();
     boolean agrees;
     // Through forward, as the kernels: it computes the gradients under the caller's grad mode.
-    try (NDArray javaBacked = manager.create(shapes);
+    try (NDArray javaBacked = manager.create(question.scriptShapes());
         NDArray owned = javaBacked.duplicate();
         NDList answer =
             IValueUtils.forward(
                 module,
-                new NDList(owned, geometryTensor(geometry, false), marker("bf16_kernel_agrees")),
+                new NDList(
+                    owned,
+                    geometryTensor(question.geometry(), false),
+                    marker("bf16_kernel_agrees")),
                 true)) {
       agrees = answer.singletonOrThrow().getFloat() == 1f;
     }
-    bf16Verdicts.put(key, agrees);
+    bf16Verdicts.put(question, agrees);
     return agrees;
   }
 
-  /** Whether {@link #bf16KernelAgrees} has been asked about this shape with these gradients. */
-  synchronized boolean verdictKnown(
-      Shape input,
-      Shape kernel,
-      boolean hasBias,
-      ConvGeometry geometry,
-      boolean withGradients,
-      boolean withInputGradient) {
-    return bf16Verdicts.containsKey(
-        verdictKey(input, kernel, hasBias, geometry, withGradients, withInputGradient));
+  /** Whether {@link #bf16KernelAgrees} has been asked {@code question}. */
+  synchronized boolean verdictKnown(Bf16Question question) {
+    return bf16Verdicts.containsKey(question);
   }
 
   /**
-   * The check's key, also the script's shapes (the first 11 values): input, kernel, has bias, with
-   * gradients, with the input's gradient; then the geometry.
+   * One question {@link #bf16KernelAgrees} answers: a convolution's shapes, bias and geometry, and
+   * which gradients are checked (the input's only with the others).
    */
-  private static List<Long> verdictKey(
+  public record Bf16Question(
       Shape input,
       Shape kernel,
       boolean hasBias,
       ConvGeometry geometry,
       boolean withGradients,
       boolean withInputGradient) {
-    List<Long> key = new ArrayList<>();
-    for (long v : input.getShape()) {
-      key.add(v);
+    public Bf16Question {
+      withInputGradient = withGradients && withInputGradient;
     }
-    for (long v : kernel.getShape()) {
-      key.add(v);
+
+    /** The script's shapes: input, kernel, has bias, with gradients, with the input's gradient. */
+    private long[] scriptShapes() {
+      long[] shapes = new long[11];
+      System.arraycopy(input.getShape(), 0, shapes, 0, 4);
+      System.arraycopy(kernel.getShape(), 0, shapes, 4, 4);
+      shapes[8] = hasBias ? 1 : 0;
+      shapes[9] = withGradients ? 1 : 0;
+      shapes[10] = withInputGradient ? 1 : 0;
+      return shapes;
     }
-    key.add(hasBias ? 1L : 0L);
-    key.add(withGradients ? 1L : 0L);
-    key.add(withGradients && withInputGradient ? 1L : 0L);
-    key.addAll(geometry.asList());
-    return key;
   }
 
   /**

@@ -13,6 +13,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.distill4j.engine.ScriptedOps.Bf16Question;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
 import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
@@ -77,21 +79,7 @@ class Bf16KernelCheckTest {
         NDArray w = rounded(ops, m.randomNormal(ws));
         String label = xs + " * " + ws + " " + g;
         for (int call = 0; call < 2; call++) {
-          NDList want =
-              ConvGradients.of(
-                  x.toType(DataType.FLOAT64, false),
-                  w.toType(DataType.FLOAT64, false),
-                  null,
-                  // float64: libtorch's own kernel, not oneDNN's; the operands are bfloat16 values
-                  // already.
-                  (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
-          NDList got =
-              ConvGradients.of(
-                  x, w, null, (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
-          String[] names = {"output", "input gradient", "weight gradient"};
-          for (int i = 0; i < 3; i++) {
-            assertWithinBf16(want.get(i), got.get(i), label + ", call " + call + ": " + names[i]);
-          }
+          assertAgreesWithFloat64(ops, x, w, g, true, label + ", call " + call);
         }
       }
     }
@@ -112,24 +100,12 @@ class Bf16KernelCheckTest {
       NDArray x = rounded(ops, m.randomNormal(xs));
       NDArray w = rounded(ops, m.randomNormal(ws));
       for (int call = 0; call < 2; call++) {
-        NDList want =
-            ConvGradients.of(
-                x.toType(DataType.FLOAT64, false),
-                w.toType(DataType.FLOAT64, false),
-                null,
-                false,
-                (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
-        NDList got =
-            ConvGradients.of(
-                x, w, null, false, (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
-        assertEquals(2, got.size(), "output and weight gradient");
-        assertWithinBf16(want.get(0), got.get(0), "call " + call + ": output");
-        assertWithinBf16(want.get(1), got.get(1), "call " + call + ": weight gradient");
+        assertAgreesWithFloat64(ops, x, w, g, false, "call " + call);
       }
       // Where the kernel is right with all gradients, nothing more is asked.
       assertTrue(
-          ops.bf16KernelAgrees(xs, ws, false, g, true, true)
-              || ops.verdictKnown(xs, ws, false, g, true, false),
+          ops.bf16KernelAgrees(new Bf16Question(xs, ws, false, g, true, true))
+              || ops.verdictKnown(new Bf16Question(xs, ws, false, g, true, false)),
           "checked without the input's gradient");
     }
   }
@@ -154,13 +130,48 @@ class Bf16KernelCheckTest {
         NDArray activation = Conv2d.conv2d(images, ones).singletonOrThrow();
         assertTrue(ops.needsGradient(activation), "an activation needs a gradient");
         NDArray z = ops.toFloat32(ops.conv2dBf16(activation, w, null, g));
-        assertTrue(ops.verdictKnown(xs, ws, false, g, true, true), "checked with all gradients");
+        assertTrue(
+            ops.verdictKnown(new Bf16Question(xs, ws, false, g, true, true)),
+            "checked with all gradients");
         gc.backward(y.add(z).sum());
       }
       assertTrue(w.getGradient().abs().sum().getFloat() > 0, "the weights got a gradient");
       NDArray inference = ops.toFloat32(ops.conv2dBf16(images, w, null, g));
       assertEquals(xs.get(0), inference.getShape().get(0));
-      assertTrue(ops.verdictKnown(xs, ws, false, g, false, false), "forward alone, no gradients");
+      assertTrue(
+          ops.verdictKnown(new Bf16Question(xs, ws, false, g, false, false)),
+          "forward alone, no gradients");
+    }
+  }
+
+  /**
+   * The bfloat16 convolution's output and gradients (the input's with {@code inputGradient})
+   * against libtorch's float64 one, its own kernel and not oneDNN's; the operands are bfloat16
+   * values already.
+   */
+  private static void assertAgreesWithFloat64(
+      ScriptedOps ops, NDArray x, NDArray w, ConvGeometry g, boolean inputGradient, String label) {
+    NDList want =
+        ConvGradients.of(
+            x.toType(DataType.FLOAT64, false),
+            w.toType(DataType.FLOAT64, false),
+            null,
+            inputGradient,
+            (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
+    NDList got =
+        ConvGradients.of(
+            x,
+            w,
+            null,
+            inputGradient,
+            (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
+    List<String> names =
+        inputGradient
+            ? List.of("output", "input gradient", "weight gradient")
+            : List.of("output", "weight gradient");
+    assertEquals(names.size(), got.size(), label + ": " + names);
+    for (int i = 0; i < names.size(); i++) {
+      assertWithinBf16(want.get(i), got.get(i), label + ": " + names.get(i));
     }
   }
 
@@ -197,8 +208,9 @@ class Bf16KernelCheckTest {
         String label = forImages.describe();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDArray y = ops.toFloat32(ops.conv2dBf16(images, w, b, g));
-          boolean all = ops.bf16KernelAgrees(xs, ws, true, g, true, true);
-          boolean withoutInput = all || ops.bf16KernelAgrees(xs, ws, true, g, true, false);
+          boolean all = ops.bf16KernelAgrees(new Bf16Question(xs, ws, true, g, true, true));
+          boolean withoutInput =
+              all || ops.bf16KernelAgrees(new Bf16Question(xs, ws, true, g, true, false));
           assertEquals(!withoutInput, ops.bf16Fallbacks().contains(forImages), label + ", images");
           assertFalse(ops.bf16Fallbacks().contains(forActivations), label + ": no input gradient");
           NDArray activation = Conv2d.conv2d(images, ones).singletonOrThrow();
@@ -206,9 +218,12 @@ class Bf16KernelCheckTest {
           assertEquals(!all, ops.bf16Fallbacks().contains(forActivations), label + ", activation");
           gc.backward(y.add(z).sum());
         }
-        boolean all = ops.bf16KernelAgrees(xs, ws, true, g, true, true);
+        boolean all = ops.bf16KernelAgrees(new Bf16Question(xs, ws, true, g, true, true));
         int listed = ops.bf16Fallbacks().size();
-        assertEquals(all, ops.bf16KernelAgrees(xs, ws, true, g, true, true), "the same verdict");
+        assertEquals(
+            all,
+            ops.bf16KernelAgrees(new Bf16Question(xs, ws, true, g, true, true)),
+            "the same verdict");
         assertEquals(listed, ops.bf16Fallbacks().size(), "asking again lists nothing more");
       }
     }
