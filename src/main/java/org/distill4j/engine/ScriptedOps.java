@@ -443,8 +443,9 @@ public final class ScriptedOps {
   /**
    * Whether autograd will compute {@code x}'s gradient: libtorch's {@code requires_grad}, true for
    * an activation computed from weights that need one, false for input images. Asked through the
-   * scripted module, since DJL's own question ({@code hasGradient}) answers false for any array
-   * computed by an operation.
+   * scripted module, since DJL 0.36's own question ({@code hasGradient}, {@code
+   * JniUtils.requiresGrad}) answered false for the results of a convolution and of a product with
+   * weights that need a gradient (checked: autograd had recorded both).
    */
   boolean needsGradient(NDArray x) {
     try (NDList answer =
