@@ -9,14 +9,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
-import java.util.List;
 import org.distill4j.engine.ScriptedOps.Bf16Question;
 import org.distill4j.engine.ScriptedOps.ConvGeometry;
-import org.distill4j.testing.FloatArrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,17 +144,12 @@ class Bf16KernelCheckTest {
   /**
    * The bfloat16 convolution's output and gradients (the input's with {@code inputGradient})
    * against libtorch's float64 one, its own kernel and not oneDNN's; the operands are bfloat16
-   * values already.
+   * values already. bfloat16 keeps 8 significant bits: a right kernel is within a few tenths of a
+   * percent of the largest value; the wrong ones seen were off by tens of percent.
    */
   private static void assertAgreesWithFloat64(
       ScriptedOps ops, NDArray x, NDArray w, ConvGeometry g, boolean inputGradient, String label) {
-    NDList want =
-        ConvGradients.of(
-            x.toType(DataType.FLOAT64, false),
-            w.toType(DataType.FLOAT64, false),
-            null,
-            inputGradient,
-            (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, null, g));
+    NDList want = ConvComparisons.float64(x, w, null, g, inputGradient);
     NDList got =
         ConvGradients.of(
             x,
@@ -165,20 +157,7 @@ class Bf16KernelCheckTest {
             null,
             inputGradient,
             (xx, ww, bb) -> ops.toFloat32(ops.conv2dBf16(xx, ww, null, g)));
-    List<String> names =
-        inputGradient
-            ? List.of("output", "input gradient", "weight gradient")
-            : List.of("output", "weight gradient");
-    assertEquals(names.size(), got.size(), label + ": " + names);
-    for (int i = 0; i < names.size(); i++) {
-      assertWithinBf16(want.get(i), got.get(i), label + ": " + names.get(i));
-    }
-  }
-
-  private static void assertWithinBf16(NDArray want, NDArray got, String label) {
-    // bfloat16 keeps 8 significant bits: a right kernel is within a few tenths of a percent of the
-    // largest value; the wrong ones seen were off by tens of percent.
-    FloatArrays.assertWithinFractionOfLargest(want.toFloatArray(), got.toFloatArray(), 0.02, label);
+    ConvComparisons.assertClose(want, got, 0.02, inputGradient, label);
   }
 
   @Test

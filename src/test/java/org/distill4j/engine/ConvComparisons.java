@@ -25,10 +25,19 @@ final class ConvComparisons {
    * may be null): its output and gradients, in float32.
    */
   static NDList float64(NDArray x, NDArray w, NDArray b, ConvGeometry g) {
+    return float64(x, w, b, g, true);
+  }
+
+  /**
+   * {@link #float64(NDArray, NDArray, NDArray, ConvGeometry)}, without the input's gradient where
+   * {@code inputGradient} is false (a model's first layer).
+   */
+  static NDList float64(NDArray x, NDArray w, NDArray b, ConvGeometry g, boolean inputGradient) {
     return ConvGradients.of(
         x.toType(DataType.FLOAT64, false),
         w.toType(DataType.FLOAT64, false),
         b == null ? null : b.toType(DataType.FLOAT64, false),
+        inputGradient,
         (xx, ww, bb) -> Convolutions.djlConv2d(xx, ww, bb, g));
   }
 
@@ -38,9 +47,18 @@ final class ConvComparisons {
    * product at a wrong position is off by the order of the values themselves.
    */
   static void assertClose(NDList want, NDList got, double fraction, String label) {
+    assertClose(want, got, fraction, true, label);
+  }
+
+  /**
+   * {@link #assertClose(NDList, NDList, double, String)} for parts made with or without the input's
+   * gradient.
+   */
+  static void assertClose(
+      NDList want, NDList got, double fraction, boolean inputGradient, String label) {
     assertEquals(want.size(), got.size(), label + ": parts");
     for (int i = 0; i < want.size(); i++) {
-      String what = label + ": " + PARTS[i];
+      String what = label + ": " + PARTS[inputGradient || i == 0 ? i : i + 1];
       assertEquals(want.get(i).getShape(), got.get(i).getShape(), what);
       FloatArrays.assertWithinFractionOfLargest(
           want.get(i).toFloatArray(), got.get(i).toFloatArray(), fraction, what);
