@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigMap;
 import org.distill4j.config.ResolvedConfig;
@@ -19,6 +20,7 @@ import org.distill4j.data.SegDataset;
 import org.distill4j.distill.DistillSetup;
 import org.distill4j.distill.DistillSpec;
 import org.distill4j.distill.TensorPair;
+import org.distill4j.engine.Autocast;
 import org.distill4j.engine.KernelAudit;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
@@ -66,8 +68,14 @@ final class CheckCommand implements Main.Command {
     // Validate every component that can be built without data before touching the data.
     seg.iters();
     seg.batchSize();
-    seg.amp();
-    seg.teacherAmp();
+    // bf16 is refused, or warned about, on this machine's CPU as a run of the config would be.
+    if (seg.amp() == Amp.BF16 || seg.teacherAmp() == Amp.BF16) {
+      Device[] devices = TrainCommand.devices(args, config);
+      Autocast.requireUsable("amp", seg.amp(), devices)
+          .ifPresent(w -> System.out.println("# warning: " + w));
+      Autocast.requireUsable("teacher_amp", seg.teacherAmp(), devices)
+          .ifPresent(w -> System.out.println("# warning: " + w));
+    }
     org.distill4j.losses.LossMix.fromConfig(seg.loss(), org.distill4j.losses.Losses.registry());
     org.distill4j.train.optim.Optimizers.build(seg.optimizer()).close();
     org.distill4j.train.optim.Schedules.build(seg.lrScheduler(), seg.iters());

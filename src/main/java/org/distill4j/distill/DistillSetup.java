@@ -99,13 +99,14 @@ public final class DistillSetup implements AutoCloseable {
   }
 
   /**
-   * The student config's {@code teacher_amp}, with a warning where bfloat16 would be emulated (a
-   * CPU without bfloat16 instructions).
+   * The student config's {@code teacher_amp}, refused in one line where this CPU would compute it
+   * with libtorch's reference kernel, with a warning where bfloat16 would be emulated (a CPU
+   * without bfloat16 instructions).
    */
   private Amp teacherAmp(SegConfig studentSeg) {
     Amp precision = studentSeg.teacherAmp();
-    Autocast.cpuWarning(precision, student.devices()[0])
-        .ifPresent(w -> System.err.println("warning: teacher_amp: " + w));
+    Autocast.requireUsable("teacher_amp", precision, student.devices()[0])
+        .ifPresent(w -> System.err.println("warning: " + w));
     return precision;
   }
 

@@ -59,10 +59,12 @@ public final class FrozenTeacher implements TeacherOutputs {
    * @param taps the tap paths to record on every forward pass (may be empty)
    * @param precision {@link Amp#NONE} (float32) or {@link Amp#BF16}
    * @throws org.distill4j.config.ConfigException when this engine cannot compute in {@code
-   *     precision}
+   *     precision}, or only with libtorch's reference kernel (bf16 on a CPU without AVX-512)
    */
   public FrozenTeacher(SegmentationModel model, Collection<String> taps, Amp precision) {
-    Autocast.requireAvailable(precision);
+    // Refused where this CPU would compute bf16 with libtorch's reference kernel; a warning for
+    // emulated bfloat16 is the business of whoever chose the precision (DistillSetup prints it).
+    Autocast.requireUsable("teacher_amp", precision, model.manager().getDevice());
     this.model = model;
     this.recorder = taps.isEmpty() ? null : new TapRecorder(taps);
     this.precision = precision;

@@ -4,11 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Optional;
 import org.distill4j.config.Amp;
@@ -47,7 +42,18 @@ import org.distill4j.config.ConfigException;
 public final class Autocast implements AutoCloseable {
   private static final State OUTSIDE = new State(Amp.NONE, null);
   private static final ThreadLocal<State> CURRENT = ThreadLocal.withInitial(() -> OUTSIDE);
-  private static final Path CPU_INFO = Paths.get("/proc/cpuinfo");
+
+  /**
+   * How much slower than float32 bf16 computes where libtorch has no oneDNN bfloat16 convolutions
+   * (measured: docs/performance.md, "bf16 on CPUs without bfloat16 instructions").
+   */
+  static final String REFERENCE_KERNEL_SLOWDOWN = "14 to 35 times";
+
+  /**
+   * How much longer than in float32 a bf16 step takes where oneDNN emulates bfloat16 instructions
+   * (measured: docs/performance.md, "bf16 on CPUs without bfloat16 instructions").
+   */
+  static final String EMULATED_SLOWDOWN = "2 to 2.5 times";
 
   private final State previous;
   private boolean closed;
@@ -160,11 +166,22 @@ public final class Autocast implements AutoCloseable {
   }
 
   /**
-   * {@link #cpuWarning(Amp)} when one of {@code devices} (where a run computes in {@code amp}) is
-   * the CPU; empty for GPUs only.
+   * Checks before a run starts that {@code amp} can be used on {@code devices}, where the run
+   * computes in it, and says where it computes slower than float32.
+   *
+   * @param key the config key that chose {@code amp} ({@code amp}, {@code teacher_amp}), for the
+   *     messages
+   * @return a warning for bf16 on a CPU whose oneDNN kernels emulate bfloat16 instructions ({@link
+   *     Bf16OnCpu#EMULATED}); empty elsewhere
+   * @throws ConfigException in one line, as {@link #requireAvailable}, and for bf16 on a CPU where
+   *     libtorch has no oneDNN bfloat16 convolutions ({@link Bf16OnCpu#REFERENCE_KERNEL})
    */
-  public static Optional<String> cpuWarning(Amp amp, Device... devices) {
-    return onCpu(devices) ? cpuWarning(amp) : Optional.empty();
+  public static Optional<String> requireUsable(String key, Amp amp, Device... devices) {
+    requireAvailable(amp);
+    if (amp != Amp.BF16 || !onCpu(devices)) {
+      return Optional.empty();
+    }
+    return onCpu(key, Bf16OnCpu.here(), Bf16OnCpu.isaLimit(System.getenv()));
   }
 
   /** True when one of {@code devices} is the CPU. */
@@ -173,38 +190,37 @@ public final class Autocast implements AutoCloseable {
   }
 
   /**
-   * A warning for bf16 on a CPU without bfloat16 instructions (AVX512_BF16 or AMX-BF16), where
-   * libtorch converts in software and a step is slower than in float32; empty elsewhere, and where
-   * the CPU cannot be inspected (not Linux).
+   * {@link #requireUsable}'s verdict for bf16 on a CPU of the case {@code cpu}, with oneDNN's
+   * instruction-set limit where the environment sets one (named in the messages: a user may have
+   * set it and forgotten).
    */
-  public static Optional<String> cpuWarning(Amp amp) {
-    if (amp != Amp.BF16 || !Files.isReadable(CPU_INFO)) {
-      return Optional.empty();
-    }
-    try {
-      return cpuWarning(amp, Files.readString(CPU_INFO, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** {@link #cpuWarning(Amp)} for the text of a {@code /proc/cpuinfo}. */
-  static Optional<String> cpuWarning(Amp amp, String cpuInfo) {
-    if (amp != Amp.BF16) {
-      return Optional.empty();
-    }
-    for (String line : cpuInfo.split("\n")) {
-      if (line.startsWith("flags")) {
-        String flags = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
-        if (flags.contains(" avx512_bf16 ") || flags.contains(" amx_bf16 ")) {
-          return Optional.empty();
-        }
+  static Optional<String> onCpu(String key, Bf16OnCpu cpu, Optional<Bf16OnCpu.IsaLimit> isaLimit) {
+    String limit = isaLimit.map(l -> "; " + l + " is set").orElse("");
+    switch (cpu) {
+      case REFERENCE_KERNEL:
+        throw new ConfigException(
+            key
+                + ": bf16 on this CPU: libtorch has no oneDNN bfloat16 convolutions here (they need"
+                + " AVX-512"
+                + limit
+                + ") and would compute them with its reference kernel, "
+                + REFERENCE_KERNEL_SLOWDOWN
+                + " slower than float32 (measured); use "
+                + key
+                + ": none");
+      case EMULATED:
         return Optional.of(
-            "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): libtorch emulates"
-                + " them, and bf16 computes slower than float32 here");
-      }
+            key
+                + ": bf16 on a CPU without bfloat16 instructions (avx512_bf16, amx_bf16"
+                + limit
+                + "): oneDNN emulates them, and a step takes "
+                + EMULATED_SLOWDOWN
+                + " as long as in float32 (measured); "
+                + key
+                + ": none is faster");
+      default:
+        return Optional.empty();
     }
-    return Optional.empty();
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Kernels that DJL 0.36's NDArray API cannot express in one call, run as methods of a small
@@ -73,6 +74,7 @@ public final class ScriptedOps {
 
   private static final String RESOURCE = "scripted_ops.torchscript";
   private static final String FUSED_SGD_RESOURCE = "fused_sgd.torchscript";
+  private static final String CPU_BF16_RESOURCE = "cpu_bf16.torchscript";
   private static final Object LOCK = new Object();
   private static volatile ScriptedOps instance;
   private static String unavailableReason;
@@ -84,6 +86,9 @@ public final class ScriptedOps {
   private final PtSymbolBlock fusedSgd;
 
   private final String fusedSgdUnavailableReason;
+
+  /** {@link #onednnBf16OnCpu()}'s answer once asked; null before. */
+  private Optional<Boolean> onednnBf16OnCpu;
 
   /** The convolution geometries' int64 tensors, made once each. */
   private final Map<List<Long>, NDArray> geometries = new HashMap<>();
@@ -202,6 +207,37 @@ public final class ScriptedOps {
       String code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return TorchScriptArchive.build(archiveName, className, code);
     }
+  }
+
+  /** The CPU bfloat16 question's module archive's bytes (for tests). */
+  static byte[] cpuBf16Archive() throws IOException {
+    return archive(CPU_BF16_RESOURCE, "cpu_bf16", "CpuBf16");
+  }
+
+  /**
+   * libtorch's own answer to whether its CPU convolutions compute bfloat16 with oneDNN here (on
+   * x86: whether the instruction set oneDNN may use reaches AVX-512, {@code ONEDNN_MAX_CPU_ISA}
+   * included); empty where this libtorch cannot answer (it lacks the operator). Where the answer is
+   * no, libtorch computes bfloat16 convolutions with its own reference kernel. Asked once, then
+   * remembered.
+   */
+  public synchronized Optional<Boolean> onednnBf16OnCpu() {
+    if (onednnBf16OnCpu == null) {
+      Optional<Boolean> answer;
+      try {
+        PtSymbolBlock probe = loadModule(manager, cpuBf16Archive());
+        try (IValue result = IValueUtils.runMethod(probe, "onednn_bf16")) {
+          answer = Optional.of(result.toBoolean());
+        } finally {
+          probe.close();
+        }
+      } catch (IOException | RuntimeException e) {
+        // A libtorch without mkldnn::_is_mkldnn_bf16_supported (or without oneDNN) cannot say.
+        answer = Optional.empty();
+      }
+      onednnBf16OnCpu = answer;
+    }
+    return onednnBf16OnCpu;
   }
 
   /**

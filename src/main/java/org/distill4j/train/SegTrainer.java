@@ -83,8 +83,7 @@ public final class SegTrainer {
   /** Runs the loop to {@code iters} (or to an interrupt) and returns what it produced. */
   public TrainingResult train() {
     long started = System.nanoTime();
-    Autocast.requireAvailable(options.amp());
-    Autocast.cpuWarning(options.amp(), devices())
+    Autocast.requireUsable("amp", options.amp(), devices())
         .ifPresent(w -> System.err.println("warning: " + w));
     Map<String, Block> extras = objective.trainableBlocks();
     RunProvenance provenance = RunProvenance.of(options, devices(), configYaml, options.runNotes());

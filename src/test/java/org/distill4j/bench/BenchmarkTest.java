@@ -15,6 +15,7 @@ import org.distill4j.cli.Main;
 import org.distill4j.config.Amp;
 import org.distill4j.config.ResolvedConfig;
 import org.distill4j.config.SegConfig;
+import org.distill4j.testing.Bf16Cpus;
 import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -146,6 +147,7 @@ class BenchmarkTest {
 
   @Test
   void theTeachersPrecisionGoesIntoTheDistillationConfig() {
+    Bf16Cpus.assumeBf16RunsHere();
     Path work = tmp.resolve("work_bf16_teacher");
     ResolvedConfig derived =
         BenchConfigs.derive(student, work, "student", 32, 2, 3, null, Amp.NONE, Amp.BF16);

@@ -27,6 +27,7 @@ import org.distill4j.losses.HintLoss;
 import org.distill4j.models.Models;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.layers.AutocastConv2d;
+import org.distill4j.testing.Bf16Cpus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +143,7 @@ class KernelCheckTest {
 
   @Test
   void theDistillationsWrongResultsNameTheirPart() {
+    Bf16Cpus.assumeBf16RunsHere();
     try (NDManager manager = NDManager.newBaseManager()) {
       SegmentationModel teacher = smokeTeacher(manager);
       Convolutions.Call connector = CONNECTOR_CALL;
@@ -265,6 +267,7 @@ class KernelCheckTest {
 
   @Test
   void ampBf16AuditsBothPrecisions() {
+    Bf16Cpus.assumeBf16RunsHere();
     String[] r = check("--kernels", "--amp", "bf16", "--batch_size", "1");
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].contains("for input (1, 3, 64, 64) as training computes them"), r[1]);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.distill4j.models.Checksums;
+import org.distill4j.testing.Bf16Cpus;
 import org.distill4j.testing.SmokeRuns;
 import org.distill4j.train.Checkpoints;
 import org.distill4j.train.RunProvenance;
@@ -150,6 +151,7 @@ class ResumeProvenanceTest {
 
   @Test
   void aBf16RunResumesInBf16WithoutTheFlagAndRefusesAnotherPrecision() throws IOException {
+    Bf16Cpus.assumeBf16RunsHere();
     Path bf16 = tmp.resolve("bf16");
     assertEquals(0, train("--save_dir", bf16.toString(), "--iters", "4", "--amp", "bf16"));
     Path from = bf16.resolve("iter_2");

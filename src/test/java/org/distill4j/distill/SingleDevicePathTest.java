@@ -21,6 +21,7 @@ import org.distill4j.losses.KLLoss;
 import org.distill4j.losses.LossMix;
 import org.distill4j.models.SegmentationModel;
 import org.distill4j.models.TestBlocks;
+import org.distill4j.testing.Bf16Cpus;
 import org.distill4j.train.SegTrainer;
 import org.distill4j.train.SupervisedObjective;
 import org.distill4j.train.TrainFixtures;
@@ -87,6 +88,7 @@ class SingleDevicePathTest {
 
   @Test
   void distillationInBf16ComputesEveryTermCloseToFloat32() {
+    Bf16Cpus.assumeBf16RunsHere();
     // The student's convolutions in bfloat16; its tapped ASPP output, its logits, the feature and
     // output terms and the teacher in float32.
     Map<String, Double> bf16 = run(true, 7, Amp.BF16).get(0);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -12,9 +13,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Optional;
 import org.distill4j.config.Amp;
+import org.distill4j.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** The thread's precision scope, and the warning for CPUs without bfloat16 instructions. */
+/**
+ * The thread's precision scope, and what bf16 on a CPU without bfloat16 instructions is told
+ * (refused or warned about).
+ */
 class AutocastTest {
   @Test
   void scopesNestAndRestoreAndStayOnTheirThread() throws Exception {
@@ -37,25 +42,44 @@ class AutocastTest {
   }
 
   @Test
-  void warnsOnlyForBf16OnACpuWithoutBf16Instructions() {
-    String without = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512bw\n";
-    String avx512 = "flags\t\t: fpu avx512f avx512_bf16 avx512_vnni\n";
-    String amx = "flags\t\t: fpu amx_bf16 amx_tile\n";
-    Optional<String> warning = Autocast.cpuWarning(Amp.BF16, without);
-    assertTrue(warning.orElseThrow().contains("no bfloat16 instructions"), warning.toString());
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, avx512));
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, amx));
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, without));
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, "no flags line\n"));
+  void bf16IsRefusedWhereLibtorchHasNoOneDnnKernelAndWarnedAboutWhereEmulated() {
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () -> Autocast.onCpu("amp", Bf16OnCpu.REFERENCE_KERNEL, Optional.empty()));
+    String line = refused.getMessage();
+    assertFalse(line.contains("\n"), "one line");
+    assertTrue(line.startsWith("amp: bf16 on this CPU: libtorch has no oneDNN bfloat16"), line);
+    assertTrue(line.contains(Autocast.REFERENCE_KERNEL_SLOWDOWN), line);
+    assertTrue(line.endsWith("use amp: none"), line);
+
+    Optional<Bf16OnCpu.IsaLimit> avx2 =
+        Optional.of(new Bf16OnCpu.IsaLimit("ONEDNN_MAX_CPU_ISA", "AVX2"));
+    String teacher =
+        assertThrows(
+                ConfigException.class,
+                () -> Autocast.onCpu("teacher_amp", Bf16OnCpu.REFERENCE_KERNEL, avx2))
+            .getMessage();
+    assertTrue(teacher.startsWith("teacher_amp: bf16 on this CPU"), teacher);
+    assertTrue(teacher.contains("(they need AVX-512; ONEDNN_MAX_CPU_ISA=AVX2 is set)"), teacher);
+    assertTrue(teacher.endsWith("use teacher_amp: none"), teacher);
+
+    String warning = Autocast.onCpu("amp", Bf16OnCpu.EMULATED, Optional.empty()).orElseThrow();
+    assertTrue(warning.contains("without bfloat16 instructions"), warning);
+    assertTrue(warning.contains(Autocast.EMULATED_SLOWDOWN), warning);
+    assertTrue(warning.endsWith("amp: none is faster"), warning);
+    assertEquals(Optional.empty(), Autocast.onCpu("amp", Bf16OnCpu.NATIVE, avx2));
+    assertEquals(Optional.empty(), Autocast.onCpu("amp", Bf16OnCpu.UNKNOWN, Optional.empty()));
   }
 
   @Test
-  void theWarningIsForRunsOnTheCpuOnly() {
+  void theCpuIsAskedAboutOnlyForBf16OnTheCpu() {
     assertTrue(Autocast.onCpu(Device.cpu()));
     assertTrue(Autocast.onCpu(Device.gpu(0), Device.cpu()), "data parallel with the CPU");
     assertFalse(Autocast.onCpu(Device.gpu(0), Device.gpu(1)));
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.BF16, Device.gpu(0)));
-    assertEquals(Optional.empty(), Autocast.cpuWarning(Amp.NONE, Device.cpu()));
+    // Neither asks this machine's CPU, so neither can be refused or warned about on any machine.
+    assertEquals(Optional.empty(), Autocast.requireUsable("amp", Amp.BF16, Device.gpu(0)));
+    assertEquals(Optional.empty(), Autocast.requireUsable("amp", Amp.NONE, Device.cpu()));
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.distill4j.engine.Autocast;
 import org.distill4j.engine.FrozenWeights;
 import org.distill4j.models.layers.AutocastConv2d;
 import org.distill4j.models.layers.ConvBNLayer;
+import org.distill4j.testing.Bf16Cpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,7 @@ class Bf16TeacherTest {
 
   @Test
   void handsOutFloat32FromABf16ForwardPassCloseToTheFloat32Teachers() {
+    Bf16Cpus.assumeBf16RunsHere();
     FrozenTeacher exact = new FrozenTeacher(model, List.of(TAP));
     FrozenTeacher bf16 = new FrozenTeacher(model, List.of(TAP), Amp.BF16);
     assertEquals(Amp.NONE, exact.precision());
@@ -76,6 +78,7 @@ class Bf16TeacherTest {
 
   @Test
   void roundsItsFoldedWeightsOnceToTheNumbersAFreshRoundingGives() {
+    Bf16Cpus.assumeBf16RunsHere();
     FrozenTeacher bf16 = new FrozenTeacher(model, List.of(), Amp.BF16);
     try (NDManager step = NDManager.newBaseManager()) {
       NDArray images = step.randomNormal(new Shape(2, 3, 32, 32));

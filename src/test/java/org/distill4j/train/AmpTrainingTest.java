@@ -10,6 +10,7 @@ import org.distill4j.config.Amp;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.Overrides;
 import org.distill4j.config.ResolvedConfig;
+import org.distill4j.testing.Bf16Cpus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ class AmpTrainingTest {
 
   @Test
   void bf16TrainsCloseToFloat32AndIsRecorded() {
+    Bf16Cpus.assumeBf16RunsHere();
     double[] lossA = new double[1];
     double[] lossB = new double[1];
     List<float[]> a = train(fp32, tmp.resolve("fp32"), lossA);
