@@ -15,8 +15,10 @@ import java.util.Locale;
  *       and statistics, the residual sums of the backbones, resizes, recorded taps, losses (softmax
  *       of KL/CWD included), evaluation and the frozen teacher (unless {@link #TEACHER_KEY} says
  *       bf16) stay float32. Faster than float32 on CPUs with AVX512_BF16 or AMX (measured) and
- *       meant for GPUs (not measured there yet); on other CPUs libtorch emulates it, slower than
- *       float32.
+ *       meant for GPUs (not measured there yet); on other CPUs with AVX-512 oneDNN emulates it,
+ *       about twice as slow as float32 (a run warns), and on CPUs without AVX-512 libtorch's
+ *       reference kernel is tens of times slower, so it is refused there ({@code
+ *       engine.Bf16OnCpu}).
  * </ul>
  *
  * <p>PaddleSeg's float16 ({@code --precision fp16}) is not offered: DJL 0.36 has no loss scaling,
