@@ -25,7 +25,9 @@
  * <p><b>Precision.</b> {@link org.distill4j.engine.Autocast}: the thread's precision scope (the
  * {@code amp} and {@code teacher_amp} config keys) and where activations become float32 again.
  * {@link org.distill4j.engine.FrozenWeights}: what a frozen teacher derives once from its weights
- * (batch norms folded into convolutions, bfloat16 copies).
+ * (batch norms folded into convolutions, bfloat16 copies). {@link org.distill4j.engine.Bf16OnCpu}:
+ * how libtorch computes bfloat16 on this CPU (with its bfloat16 instructions, emulating them, or
+ * with its reference kernel), which decides whether bf16 runs, warns or is refused.
  *
  * <p><b>Cheaper routes to the same numbers.</b> {@link org.distill4j.engine.HostScalars} (the
  * numbers of tensor arithmetic as reused scalars instead of a new tensor per call on a GPU), {@code
