@@ -18,7 +18,9 @@ import java.util.Optional;
  * convolution, tens of times slower than float32.
  *
  * <p>Decided from libtorch's own answer ({@link ScriptedOps#onednnBf16OnCpu()}), the CPU's flags
- * ({@code /proc/cpuinfo}) and the instruction-set limit oneDNN reads from the environment.
+ * ({@code /proc/cpuinfo}) and the instruction-set limit oneDNN reads from the environment. Only
+ * libtorch's answer refuses: where it cannot answer (a libtorch without the operator), the flags
+ * tell native from emulated and nothing is refused.
  */
 public enum Bf16OnCpu {
   /** oneDNN's kernels with bfloat16 instructions (AVX512_BF16 or AMX): faster than float32. */
