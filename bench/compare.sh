@@ -8,7 +8,13 @@
 # hits both sides alike; the last column gives the lowest and highest ratio of single rounds.
 # MACHINE_PYTORCH_ENV=FILE (written by bin/use-machine-pytorch for $PYTHON's PyTorch) runs distill4j on
 # that same libtorch binary, so that both sides use the same kernels.
-# NUM_WORKERS (0): distill4j's loader threads during the timed steps.
+# NUM_WORKERS (0): distill4j's loader threads during the timed steps. DISTILL4J (default
+# bin/distill4j): the command that runs distill4j's bench.
+# REFERENCE_ALLOCATOR: system (default: the reference as PyTorch users run it, glibc's malloc with its
+# defaults) or launcher (the allocator bin/distill4j gives distill4j, bin/allocator.sh: jemalloc with
+# freed memory kept, where installed). With glibc's defaults a PyTorch step page-faults its freed
+# activations back in, which costs it up to a third of a training step at 256 (docs/performance.md,
+# "The reference's allocator").
 # AMP=bf16 runs distill4j with --amp bf16 and PyTorch twice, in float32 and under its own autocast
 # (bfloat16), and prints distill4j's bf16 times against both. TEACHER_AMP (default: AMP) is
 # distill4j's --teacher_amp, the distillation step's frozen teacher: autocast computes the
@@ -16,6 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-/usr/bin/python3}"
+distill4j="${DISTILL4J:-bin/distill4j}"
 steps="${STEPS:-20}"
 rounds="${ROUNDS:-1}"
 amp="${AMP:-none}"
@@ -26,17 +33,26 @@ teacher_amp="${TEACHER_AMP:-$amp}"
 workers="${NUM_WORKERS:-0}"
 case "$amp" in none|bf16) ;; *) echo "AMP must be none or bf16, got '$amp'" >&2; exit 2 ;; esac
 case "$teacher_amp" in none|bf16) ;; *) echo "TEACHER_AMP must be none or bf16, got '$teacher_amp'" >&2; exit 2 ;; esac
+reference_allocator="${REFERENCE_ALLOCATOR:-system}"
+case "$reference_allocator" in system|launcher) ;;
+  *) echo "REFERENCE_ALLOCATOR must be system or launcher, got '$reference_allocator'" >&2; exit 2 ;; esac
 out="$(mktemp -d)"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(128 256)
 run_java() {
   ( if [[ -n "${MACHINE_PYTORCH_ENV:-}" ]]; then source "$MACHINE_PYTORCH_ENV"; fi
-    bin/distill4j bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --amp "$amp" \
+    "$distill4j" bench --only train_student,train_teacher,distill,inference --size "$1" --steps "$steps" --amp "$amp" \
       --teacher_amp "$teacher_amp" --num_workers "$workers" --json > "$out/java_$1_$2.json" 2> "$out/java_$1_$2.log" ); }
+reference() {
+  if [[ "$reference_allocator" == launcher ]]; then
+    ( source bin/allocator.sh; choose_default_allocator; exec "$python" bench/pytorch_reference.py "$@" )
+  else
+    "$python" bench/pytorch_reference.py "$@"
+  fi; }
 run_python() {
-  "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" > "$out/python_$1_$2.json"
+  reference --size "$1" --steps "$steps" > "$out/python_$1_$2.json"
   if [[ "$amp" != none ]]; then
-    "$python" bench/pytorch_reference.py --size "$1" --steps "$steps" --amp "$amp" > "$out/pythonamp_$1_$2.json"
+    reference --size "$1" --steps "$steps" --amp "$amp" > "$out/pythonamp_$1_$2.json"
   fi; }
 for size in "${sizes[@]}"; do
   for ((r = 0; r < rounds; r++)); do
@@ -45,14 +61,16 @@ for size in "${sizes[@]}"; do
     else run_python "$size" "$r"; run_java "$size" "$r"; fi
   done
 done
-"$python" - "$out" "$rounds" "$amp" "$workers" "$teacher_amp" "${sizes[@]}" <<'PY'
+"$python" - "$out" "$rounds" "$amp" "$workers" "$teacher_amp" "$reference_allocator" "${sizes[@]}" <<'PY'
 import json, statistics, sys
 out, rounds, amp, workers, teacher_amp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-sizes = sys.argv[6:]
+reference_allocator = sys.argv[6]
+sizes = sys.argv[7:]
 keys = ("train step ms, student", "train step ms, teacher", "distill step ms, KL",
         "teacher inference forward ms")
 engines = [json.load(open(f"{out}/{side}_{sizes[0]}_0.json"))["context"]["engine"] for side in ("java", "python")]
-print(f"distill4j on {engines[0]} ({workers} loader workers); the reference on {engines[1]}")
+print(f"distill4j on {engines[0]} ({workers} loader workers); the reference on {engines[1]}, with "
+      + ("bin/distill4j's allocator" if reference_allocator == "launcher" else "the system's allocator"))
 if amp != "none":
     print(f"distill4j with --amp {amp} --teacher_amp {teacher_amp}; PyTorch in float32 (fp32) and"
           f" under torch.autocast {amp} (amp)")

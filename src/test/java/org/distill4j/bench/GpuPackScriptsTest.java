@@ -32,7 +32,8 @@ class GpuPackScriptsTest {
             "bench/gpu/build-jni.sh",
             "bench/compare.sh",
             "bench/scaling.sh",
-            "bin/use-machine-pytorch")) {
+            "bin/use-machine-pytorch",
+            "bin/allocator.sh")) {
       Result result = run(List.of("bash", "-n", script), List.of());
       assertEquals(0, result.exitCode, script + ": " + result.output);
     }

@@ -1,6 +1,7 @@
 package org.distill4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +21,13 @@ class LauncherAllocatorTest {
   @TempDir Path tmp;
 
   /**
-   * The environment the launcher's own {@code choose_allocator} exports, given the jemalloc
-   * libraries to look for and the caller's environment: "LD_PRELOAD|MALLOC_CONF|GLIBC_TUNABLES".
+   * The environment the launcher's {@code choose_allocator} (bin/allocator.sh) exports, given the
+   * jemalloc libraries to look for and the caller's environment:
+   * "LD_PRELOAD|MALLOC_CONF|GLIBC_TUNABLES".
    */
   private static String chosen(List<String> candidates, Map<String, String> env) throws Exception {
     String script =
-        "source <(sed -n '/^choose_allocator()/,/^}/p' bin/distill4j); choose_allocator "
+        "source bin/allocator.sh; choose_allocator "
             + String.join(" ", candidates)
             + "; echo \"${LD_PRELOAD:-}|${MALLOC_CONF:-}|${GLIBC_TUNABLES:-}\"";
     Map<String, String> clean = new HashMap<>(env);
@@ -56,6 +58,33 @@ class LauncherAllocatorTest {
     assertEquals(
         "||glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184",
         chosen(List.of(tmp.resolve("absent.so").toString()), Map.of()));
+  }
+
+  @Test
+  void theLauncherTakesItsAllocatorFromTheSharedScript() throws Exception {
+    String launcher = Files.readString(Path.of("bin/distill4j"));
+    assertTrue(launcher.contains("source \"$root/bin/allocator.sh\"\nchoose_default_allocator\n"));
+    // The default list finds this machine's jemalloc where one is installed in a known place.
+    Scripts.Result r =
+        Scripts.run(
+            List.of(
+                "bash",
+                "-c",
+                "source bin/allocator.sh; choose_default_allocator; echo \"${LD_PRELOAD:-}\""),
+            Map.of("LD_PRELOAD", "", "MALLOC_CONF", "", "DISTILL4J_ALLOCATOR", ""),
+            30);
+    assertEquals(0, r.exitCode(), r.output());
+    String found =
+        List.of(
+                "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+                "/usr/lib64/libjemalloc.so.2",
+                "/usr/lib/libjemalloc.so.2",
+                "/usr/local/lib/libjemalloc.so.2")
+            .stream()
+            .filter(f -> Files.isRegularFile(Path.of(f)))
+            .findFirst()
+            .orElse("");
+    assertEquals(found, r.stdout().strip());
   }
 
   @Test
