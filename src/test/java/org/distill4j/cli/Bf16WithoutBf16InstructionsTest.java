@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.distill4j.testing.Bf16Cpus;
 import org.distill4j.testing.Scripts;
 import org.distill4j.testing.SmokeRuns;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,21 +41,9 @@ class Bf16WithoutBf16InstructionsTest {
 
   @Test
   void belowAvx512Bf16IsRefusedInOneLineBeforeARunStarts() throws Exception {
-    assumeTrue(x86(), "the instruction-set limit is x86's");
+    assumeTrue(Bf16Cpus.x86(), "the instruction-set limit is x86's");
     Path out = tmp.resolve("refused");
-    Scripts.Result train =
-        distill4j(
-            "AVX2",
-            "train",
-            "--config",
-            student.toString(),
-            "--amp",
-            "bf16",
-            "--save_interval",
-            "2",
-            "--save_dir",
-            out.toString());
-    assertRefused(train, "amp");
+    assertRefused(trainBf16("AVX2", out), "amp");
     assertFalse(Files.exists(out.resolve("iter_2")), "nothing trained");
 
     assertRefused(
@@ -68,20 +57,9 @@ class Bf16WithoutBf16InstructionsTest {
 
   @Test
   void onAvx512WithoutBf16InstructionsARunTrainsWithOneWarning() throws Exception {
-    assumeTrue(x86() && avx512Core(), "needs a CPU with AVX-512 (F, BW, VL, DQ)");
+    assumeTrue(Bf16Cpus.x86() && Bf16Cpus.avx512Core(), "needs a CPU with AVX-512 (F, BW, VL, DQ)");
     Path out = tmp.resolve("emulated");
-    Scripts.Result train =
-        distill4j(
-            "AVX512_CORE",
-            "train",
-            "--config",
-            student.toString(),
-            "--amp",
-            "bf16",
-            "--save_interval",
-            "2",
-            "--save_dir",
-            out.toString());
+    Scripts.Result train = trainBf16("AVX512_CORE", out);
     assertEquals(0, train.exitCode(), train::output);
     String warning =
         "warning: amp: bf16 on a CPU without bfloat16 instructions (avx512_bf16, amx_bf16;"
@@ -106,6 +84,21 @@ class Bf16WithoutBf16InstructionsTest {
     assertTrue(line.endsWith("use " + key + ": none"), line);
   }
 
+  /** Two bf16 iterations of the smoke student into {@code out}, oneDNN limited to {@code isa}. */
+  private static Scripts.Result trainBf16(String isa, Path out) throws Exception {
+    return distill4j(
+        isa,
+        "train",
+        "--config",
+        student.toString(),
+        "--amp",
+        "bf16",
+        "--save_interval",
+        "2",
+        "--save_dir",
+        out.toString());
+  }
+
   private static Scripts.Result distill4j(String isa, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(Scripts.distill4jJvm());
     cmd.addAll(List.of(command));
@@ -118,27 +111,5 @@ class Bf16WithoutBf16InstructionsTest {
       n++;
     }
     return n;
-  }
-
-  private static boolean x86() {
-    String arch = System.getProperty("os.arch");
-    return arch.equals("amd64") || arch.equals("x86_64");
-  }
-
-  private static boolean avx512Core() throws Exception {
-    Path cpuInfo = Path.of("/proc/cpuinfo");
-    if (!Files.isReadable(cpuInfo)) {
-      return false;
-    }
-    String flags =
-        " "
-            + Files.readString(cpuInfo)
-                .lines()
-                .filter(l -> l.startsWith("flags"))
-                .findFirst()
-                .orElse("")
-            + " ";
-    return List.of(" avx512f ", " avx512bw ", " avx512vl ", " avx512dq ").stream()
-        .allMatch(flags::contains);
   }
 }

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.distill4j.testing.Bf16Cpus;
 import org.junit.jupiter.api.Test;
 
 /** Which of the three ways libtorch computes bfloat16 on a CPU applies, from what it is told. */
@@ -109,21 +108,13 @@ class Bf16OnCpuTest {
    */
   @Test
   void libtorchAnswersAsItsRuleSaysOnThisMachine() throws Exception {
-    Path cpuInfo = Path.of("/proc/cpuinfo");
-    assumeTrue(Files.isReadable(cpuInfo), "no /proc/cpuinfo");
-    String arch = System.getProperty("os.arch");
-    assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "the rule is x86's");
+    String flags = Bf16Cpus.cpuFlags();
+    assumeTrue(flags.contains(" flags"), "no /proc/cpuinfo flags");
+    assumeTrue(Bf16Cpus.x86(), "the rule is x86's");
     assumeTrue(Bf16OnCpu.isaLimit(System.getenv()).isEmpty(), "an instruction-set limit is set");
-    String text = Files.readString(cpuInfo);
-    String flags =
-        " " + text.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("") + " ";
     // Newer oneDNN also accepts AVX2 with VNNI-2 (avx_ne_convert): not part of the rule checked.
     assumeTrue(!flags.contains(" avx_ne_convert"), "a CPU with AVX-NE-CONVERT");
-    boolean avx512Core =
-        flags.contains(" avx512f ")
-            && flags.contains(" avx512bw ")
-            && flags.contains(" avx512vl ")
-            && flags.contains(" avx512dq ");
+    boolean avx512Core = Bf16Cpus.avx512Core();
     ScriptedOps kernels = ScriptedOps.get();
     assertNotNull(kernels, ScriptedOps::unavailableReason);
     assertEquals(Optional.of(avx512Core), kernels.onednnBf16OnCpu(), flags);
