@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How libtorch computes bfloat16 convolutions on this machine's CPU, and so what {@code amp: bf16}
@@ -116,18 +117,18 @@ public enum Bf16OnCpu {
   }
 
   /**
-   * True when oneDNN limited to {@code isa} (one of its {@code ONEDNN_MAX_CPU_ISA} values) may use
-   * bfloat16 instructions: the AVX512_CORE_BF16 level and those above it (AMX, FP16, AVX10), or no
-   * limit ({@code ALL}, {@code DEFAULT}). The levels below it are SSE41, AVX, AVX2, AVX2_VNNI,
-   * AVX2_VNNI_2, AVX512_CORE and AVX512_CORE_VNNI.
+   * oneDNN's {@code ONEDNN_MAX_CPU_ISA} levels below AVX512_CORE_BF16: no bfloat16 instructions.
+   */
+  private static final Set<String> LEVELS_WITHOUT_BF16 =
+      Set.of("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI");
+
+  /**
+   * True when oneDNN limited to {@code isa} may use bfloat16 instructions: any value but the levels
+   * below AVX512_CORE_BF16. A value oneDNN does not know (a typo) limits nothing there, so it
+   * limits nothing here either.
    */
   static boolean reachesBf16(String isa) {
-    return isa.equals("ALL")
-        || isa.equals("DEFAULT")
-        || isa.contains("BF16")
-        || isa.contains("AMX")
-        || isa.contains("FP16")
-        || isa.startsWith("AVX10");
+    return !LEVELS_WITHOUT_BF16.contains(isa);
   }
 
   /** The first {@code flags} line's flags, space-separated with a space at each end. */

@@ -76,7 +76,7 @@ class Bf16OnCpuTest {
   }
 
   @Test
-  void oneDnnLevelsFromAvx512CoreBf16OnReachBf16Instructions() {
+  void onlyOneDnnLevelsBelowAvx512CoreBf16KeepItFromBf16Instructions() {
     for (String below :
         List.of(
             "SSE41",
@@ -97,9 +97,15 @@ class Bf16OnCpuTest {
             "AVX10_1_512_AMX",
             "AVX512_CORE_AMX_FP16",
             "ALL",
-            "DEFAULT")) {
+            "DEFAULT",
+            "AVX512_CORE_BFF")) {
       assertTrue(Bf16OnCpu.reachesBf16(reaching), reaching);
     }
+    // oneDNN ignores a value it does not know: no warning for a typo on a CPU with bf16.
+    assertEquals(
+        Bf16OnCpu.NATIVE,
+        Bf16OnCpu.classify(
+            Optional.of(true), WITH_AVX512_BF16, Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORR")));
   }
 
   /**
