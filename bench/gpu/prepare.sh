@@ -135,8 +135,9 @@ fi
 # A device call carries the working tree (tracked files and untracked ones git does not ignore) and
 # the carried pack together; both grow (measurements are committed), so check their sum.
 bytes="$(du -sb "$pack" | cut -f1)"
-tree_bytes="$(cd "$root" && git ls-files -z --cached --others --exclude-standard \
-  | xargs -0 -r du -cb 2>/dev/null | awk '$2 == "total" {sum += $1} END {print sum + 0}')"
+# (du skips a tracked file deleted from the tree; its complaint must not stop the script.)
+tree_bytes="$( (cd "$root" && git ls-files -z --cached --others --exclude-standard \
+  | xargs -0 -r du -cb 2>/dev/null || true) | awk '$2 == "total" {sum += $1} END {print sum + 0}')"
 total=$(( bytes + tree_bytes ))
 limit_bytes=$(( limit_mb * 1048576 ))
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
