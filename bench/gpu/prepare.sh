@@ -91,6 +91,8 @@ if [[ "$do_jlink" == 1 ]]; then
   if command -v strip >/dev/null; then
     find "$pack/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
   fi
+  # The JVM's own library is 20 MiB and 7 gzipped; run-on-device.sh unpacks it (unpack-runtime.sh).
+  gzip -9 -n "$pack/runtime/lib/server/libjvm.so"
   # jlink drops include/; the JNI build on the device needs jni.h and linux/jni_md.h.
   cp -r "$java_home/include" "$pack/runtime/include"
   # The JDK's image and font libraries link against system libraries (libjpeg for ImageIO's JPEG

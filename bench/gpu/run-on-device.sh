@@ -115,9 +115,11 @@ else
     && cp "$jni" "$out/libdjl_torch.so"
 fi
 
-# --- Java on this machine's libtorch (system libraries for the JDK's JPEG codec and fonts, see prepare.sh)
+# --- Java on this machine's libtorch (the JVM library, gzipped in the pack, and system libraries for
+# the JDK's JPEG codec and fonts, see prepare.sh)
+source "$root/bench/gpu/unpack-runtime.sh"
+unpack_runtime "$pack" "$log" || echo "unpacking the runtime failed; Java will not start" | tee -a "$log"
 if [[ -f "$pack/runtime-extra.tar.gz" ]]; then
-  tar -xzf "$pack/runtime-extra.tar.gz" -C "$pack/runtime/lib" && echo "unpacked runtime-extra.tar.gz" | tee -a "$log"
   # fontconfig with only the carried fonts: the machine may have no fonts or font configuration.
   mkdir -p "$work/fontconfig"
   printf '<?xml version="1.0"?>\n<fontconfig>\n  <dir>%s</dir>\n  <cachedir>%s</cachedir>\n</fontconfig>\n' \

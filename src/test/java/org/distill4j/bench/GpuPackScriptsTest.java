@@ -1,10 +1,12 @@
 package org.distill4j.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +15,16 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.distill4j.testing.Scripts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +49,7 @@ class GpuPackScriptsTest {
             "bench/gpu/prepare.sh",
             "bench/gpu/run-on-device.sh",
             "bench/gpu/build-jni.sh",
+            "bench/gpu/unpack-runtime.sh",
             "bench/compare.sh",
             "bench/scaling.sh",
             "bin/use-machine-pytorch",
@@ -143,6 +150,54 @@ class GpuPackScriptsTest {
     }
     assertTrue(hasClasses, "JNA's classes must stay");
     assertEquals(List.of("com/sun/jna/linux-x86-64/libjnidispatch.so"), natives);
+  }
+
+  /**
+   * What run-on-device.sh does before starting Java: the JVM library that travels gzipped is
+   * restored byte for byte, and the system libraries' archive is unpacked into runtime/lib.
+   */
+  @Test
+  void unpackRuntimeRestoresTheGzippedJvmAndTheExtras(@TempDir Path tmp) throws Exception {
+    Path server = Files.createDirectories(tmp.resolve("runtime/lib/server"));
+    byte[] jvm = new byte[100_000];
+    new Random(7).nextBytes(jvm);
+    try (OutputStream out =
+        new GZIPOutputStream(Files.newOutputStream(server.resolve("libjvm.so.gz")))) {
+      out.write(jvm);
+    }
+    byte[] font = "a font".getBytes(StandardCharsets.UTF_8);
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(
+            new GZIPOutputStream(Files.newOutputStream(tmp.resolve("runtime-extra.tar.gz"))))) {
+      TarArchiveEntry entry = new TarArchiveEntry("fonts/DejaVuSans.ttf");
+      entry.setSize(font.length);
+      tar.putArchiveEntry(entry);
+      tar.write(font);
+      tar.closeArchiveEntry();
+    }
+    Path log = tmp.resolve("run.log");
+    List<String> command =
+        List.of(
+            "bash",
+            "-c",
+            "source bench/gpu/unpack-runtime.sh && unpack_runtime \"$1\" \"$2\"",
+            "unpack",
+            tmp.toString(),
+            log.toString());
+
+    Result first = run(command, List.of());
+    assertEquals(0, first.exitCode, first.output);
+    assertArrayEquals(jvm, Files.readAllBytes(server.resolve("libjvm.so")));
+    assertArrayEquals(font, Files.readAllBytes(tmp.resolve("runtime/lib/fonts/DejaVuSans.ttf")));
+    assertEquals(
+        List.of("unpacked runtime/lib/server/libjvm.so.gz", "unpacked runtime-extra.tar.gz"),
+        Files.readAllLines(log));
+
+    // A second run (a later call on a machine still warm) leaves the JVM library as it is.
+    Result second = run(command, List.of());
+    assertEquals(0, second.exitCode, second.output);
+    assertArrayEquals(jvm, Files.readAllBytes(server.resolve("libjvm.so")));
+    assertFalse(second.output.contains("libjvm.so.gz"), second.output);
   }
 
   @Test
