@@ -28,6 +28,10 @@ for arg in "$@"; do
     *) echo "prepare.sh: unknown option '$arg' (use --dry-run, --no-jlink, --no-djl-src)" >&2; exit 2 ;;
   esac
 done
+if [[ ! "$limit_mb" =~ ^[1-9][0-9]*$ ]]; then
+  echo "prepare.sh: GPU_CALL_LIMIT_MB must be a whole number of MiB, got '$limit_mb'" >&2
+  exit 2
+fi
 
 jar="${GPU_APP_JAR:-$root/target/distill4j.jar}"
 libdir="${GPU_APP_LIB:-$root/target/lib}"

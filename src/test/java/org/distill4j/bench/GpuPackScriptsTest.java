@@ -208,6 +208,15 @@ class GpuPackScriptsTest {
     assertTrue(result.output.contains("--bogus"), result.output);
   }
 
+  @Test
+  void aCallLimitThatIsNotANumberIsRefusedInOneLine() throws Exception {
+    Result result =
+        run(List.of("bash", "bench/gpu/prepare.sh", "--dry-run"), List.of("GPU_CALL_LIMIT_MB=6O"));
+    assertEquals(2, result.exitCode, result.output);
+    assertEquals(1, result.output.strip().lines().count(), result.output);
+    assertTrue(result.output.contains("GPU_CALL_LIMIT_MB") && result.output.contains("'6O'"));
+  }
+
   /** Runs {@code command} with {@code env} ("NAME=value" pairs); both streams as one output. */
   private static Result run(List<String> command, List<String> env) throws Exception {
     Map<String, String> vars = new HashMap<>();
